@@ -1,0 +1,1 @@
+"""Verme: peer-group mentoring (vertaisryhmämentorointi) for Finnish education providers."""

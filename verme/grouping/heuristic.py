@@ -1,0 +1,367 @@
+"""A fast start: lazy-greedy group opening by demand, then local search by moves and swaps.
+
+Every step keeps all hard rules, so whatever time is left the current grouping is valid.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .instance import Frame, Instance, Topic
+from .scoring import best_topic, group_penalty
+
+ONLINE = "\x00online"
+ANY_THEME = "\x00any"
+Market = tuple[str | None, str, str]
+
+
+@dataclass
+class Group:
+    frame: Frame
+    theme: str
+    topic: Topic
+    members: list[int] = field(default_factory=list)
+    blocks: set[int] = field(default_factory=set)
+    penalty: float = 0.0
+
+
+class Grouping:
+    """A mutable, always-valid assignment of blocks to open groups (keyed by position index)."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.groups: dict[int, Group] = {}
+        self.where = [-1] * len(inst.blocks)
+        self.mentor_slots: dict[str, set[str]] = defaultdict(set)
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+    def open(self, k: int, frame: Frame, theme: str, topic: Topic) -> Group:
+        group = Group(frame, theme, topic)
+        self.groups[k] = group
+        self.mentor_slots[self.inst.positions[k].mentor.id].add(frame.slot)
+        return group
+
+    def close(self, k: int) -> None:
+        group = self.groups.pop(k)
+        self.mentor_slots[self.inst.positions[k].mentor.id].discard(group.frame.slot)
+        for b in group.blocks:
+            self.where[b] = -1
+
+    def add(self, k: int, b: int) -> None:
+        group = self.groups[k]
+        group.blocks.add(b)
+        group.members.extend(self.inst.blocks[b])
+        self.where[b] = k
+
+    def remove(self, k: int, b: int) -> None:
+        group = self.groups[k]
+        group.blocks.discard(b)
+        gone = set(self.inst.blocks[b])
+        group.members = [i for i in group.members if i not in gone]
+        self.where[b] = -1
+
+    def retopic(self, k: int) -> None:
+        group = self.groups[k]
+        group.theme, group.topic, group.penalty = best_topic(self.inst, k, group.members)
+
+    def can_join(self, k: int, b: int, extra: int = 0) -> bool:
+        """Whether block b may join group k now (frame, conflicts and the size maximum)."""
+        group, inst = self.groups[k], self.inst
+        if len(group.members) + len(inst.blocks[b]) + extra > inst.size.max:
+            return False
+        if not inst.block_fits(b, inst.positions[k], group.frame):
+            return False
+        return not (inst.block_conflicts[b] & group.blocks)
+
+    def penalty(self) -> float:
+        unplaced = sum(len(self.inst.blocks[b]) for b, k in enumerate(self.where) if k < 0)
+        return self.inst.weights.unassigned * unplaced + sum(g.penalty for g in self.groups.values())
+
+    def snapshot(self) -> dict[int, tuple[Frame, str, Topic, tuple[int, ...]]]:
+        return {
+            k: (g.frame, g.theme, g.topic, tuple(sorted(g.blocks))) for k, g in self.groups.items()
+        }
+
+    def restore(self, snap: dict[int, tuple[Frame, str, Topic, tuple[int, ...]]]) -> None:
+        for k in list(self.groups):
+            self.close(k)
+        for k, (frame, theme, topic, blocks) in snap.items():
+            self.open(k, frame, theme, topic)
+            for b in blocks:
+                self.add(k, b)
+            self.groups[k].penalty = group_penalty(self.inst, k, theme, topic, self.groups[k].members)
+
+
+def _market(inst: Instance, k: int, frame: Frame) -> Market:
+    return (ONLINE if frame.online else inst.positions[k].mentor.region, frame.language, frame.slot)
+
+
+def _block_markets(inst: Instance, b: int) -> set[Market]:
+    people = [inst.people[i] for i in inst.blocks[b]]
+    slots = set.intersection(*(set(p.slots) for p in people))
+    languages = set.intersection(*(set(p.languages) for p in people))
+    scopes: set[str | None] = set()
+    if len({p.region for p in people}) == 1:
+        scopes.add(people[0].region)
+    if all(p.online for p in people):
+        scopes.add(ONLINE)
+    return {(scope, lang, slot) for scope in scopes for lang in languages for slot in slots}
+
+
+def _block_themes(inst: Instance, b: int) -> list[str]:
+    """The block's themes from most to least wanted (only themes somebody in it listed)."""
+    listed = {t for i in inst.blocks[b] for t in inst.people[i].themes}
+    return sorted(listed, key=lambda t: (sum(inst.theme_cost[i][t] for i in inst.blocks[b]), t))
+
+
+def construct(inst: Instance, rng: random.Random) -> Grouping:
+    state = Grouping(inst)
+    _place_pins(state)
+    markets = {b: _block_markets(inst, b) for b in range(len(inst.blocks))}
+    flexibility = {b: len(m) for b, m in markets.items()}
+    wishes = {b: _block_themes(inst, b) for b in range(len(inst.blocks))}
+    for depth in (1, 2, 3, 0):
+        _greedy_phase(state, markets, flexibility, wishes, depth)
+    _fill(state, flexibility, rng)
+    _repair_small(state)
+    for k in state.groups:
+        state.retopic(k)
+    return state
+
+
+def _place_pins(state: Grouping) -> None:
+    inst = state.inst
+    by_position: dict[int, set[int]] = defaultdict(set)
+    for i, k in inst.pinned.items():
+        by_position[k].add(inst.block_of[i])
+    for k, blocks in by_position.items():
+        pos = inst.positions[k]
+        frames = [
+            f
+            for f in pos.frames
+            if f.slot not in state.mentor_slots[pos.mentor.id]
+            and all(inst.block_fits(b, pos, f) for b in blocks)
+        ]
+        if not frames:
+            continue
+        frame = max(frames, key=lambda f: sum(inst.fits(i, pos, f) for i in range(len(inst.people))))
+        group = state.open(k, frame, pos.themes[0], pos.topics[0])
+        for b in blocks:
+            if state.where[b] < 0 and not (inst.block_conflicts[b] & group.blocks):
+                state.add(k, b)
+
+
+def _greedy_phase(
+    state: Grouping,
+    markets: dict[int, set[Market]],
+    flexibility: dict[int, int],
+    wishes: dict[int, list[str]],
+    depth: int,
+) -> None:
+    """Open groups where the most unplaced people share a market and one of their top wishes.
+
+    depth 0 means any theme: the group's theme is then chosen for its members afterwards.
+    """
+    inst = state.inst
+    buckets: dict[tuple[Market, str], set[int]] = defaultdict(set)
+    for b, k in enumerate(state.where):
+        if k >= 0:
+            continue
+        themes = wishes[b][:depth] if depth else [ANY_THEME]
+        for market in markets[b]:
+            for theme in themes:
+                buckets[market, theme].add(b)
+    counts = {key: sum(len(inst.blocks[b]) for b in blocks) for key, blocks in buckets.items()}
+    target = inst.size.target
+
+    def score(k: int, frame: Frame, theme: str) -> float:
+        count = counts.get((_market(inst, k, frame), theme), 0)
+        bonus = 0.5 if theme in inst.positions[k].mentor.themes else 0.0
+        return min(target, count) + bonus if count >= inst.size.min else 0.0
+
+    heap: list[tuple[float, int, int, str]] = []
+    for k, pos in enumerate(inst.positions):
+        if k in state.groups:
+            continue
+        for f, frame in enumerate(pos.frames):
+            for theme in pos.themes if depth else [ANY_THEME]:
+                s = score(k, frame, theme)
+                if s > 0:
+                    heap.append((-s, k, f, theme))
+    heapq.heapify(heap)
+    while heap:
+        neg, k, f, theme = heapq.heappop(heap)
+        pos = inst.positions[k]
+        frame = pos.frames[f]
+        if k in state.groups or frame.slot in state.mentor_slots[pos.mentor.id]:
+            continue
+        s = score(k, frame, theme)
+        if s <= 0:
+            continue
+        if s < -neg - 1e-9:
+            heapq.heappush(heap, (-s, k, f, theme))
+            continue
+        key = (_market(inst, k, frame), theme)
+        chosen: list[int] = []
+        taken: set[int] = set()
+        size = 0
+        for b in sorted(buckets[key], key=lambda b: (flexibility[b], b)):
+            n = len(inst.blocks[b])
+            if size + n > target or inst.block_conflicts[b] & taken:
+                continue
+            if not inst.block_fits(b, pos, frame):
+                continue
+            chosen.append(b)
+            taken.add(b)
+            size += n
+        if size < inst.size.min:
+            continue
+        group_theme = theme if depth else pos.themes[0]
+        state.open(k, frame, group_theme, pos.topics[0])
+        for b in chosen:
+            state.add(k, b)
+            for market in markets[b]:
+                for t in wishes[b][:depth] if depth else [ANY_THEME]:
+                    buckets[market, t].discard(b)
+                    counts[market, t] -= len(inst.blocks[b])
+        state.retopic(k)
+
+
+def _fill(state: Grouping, flexibility: dict[int, int], rng: random.Random) -> None:
+    """Put each unplaced block where it adds the least penalty, if anywhere."""
+    inst = state.inst
+    for b in sorted((b for b, k in enumerate(state.where) if k < 0), key=lambda b: flexibility[b]):
+        best: tuple[float, int] | None = None
+        for k, group in state.groups.items():
+            if not state.can_join(k, b):
+                continue
+            delta = group_penalty(inst, k, group.theme, group.topic, [*group.members, *inst.blocks[b]])
+            delta -= group.penalty
+            if best is None or delta < best[0]:
+                best = (delta, k)
+        if best is not None:
+            state.add(best[1], b)
+            state.retopic(best[1])
+
+
+def _repair_small(state: Grouping) -> None:
+    """Groups below the minimum size take members from larger groups or are dissolved."""
+    inst = state.inst
+    for k in list(state.groups):
+        group = state.groups[k]
+        for source in list(state.groups):
+            if len(group.members) >= inst.size.min:
+                break
+            if source == k:
+                continue
+            other = state.groups[source]
+            for b in list(other.blocks):
+                if len(other.members) - len(inst.blocks[b]) < inst.size.min:
+                    continue
+                if any(i in inst.pinned for i in inst.blocks[b]) or not state.can_join(k, b):
+                    continue
+                state.remove(source, b)
+                state.add(k, b)
+                state.retopic(source)
+                if len(group.members) >= inst.size.min:
+                    break
+        if len(group.members) < inst.size.min and not any(
+            i in inst.pinned for b in group.blocks for i in inst.blocks[b]
+        ):
+            state.close(k)
+        else:
+            state.retopic(k)
+
+
+def _delta_in(state: Grouping, k: int, add: Iterable[int], drop: set[int]) -> float:
+    group, inst = state.groups[k], state.inst
+    members = [i for i in group.members if i not in drop]
+    members.extend(add)
+    return group_penalty(inst, k, group.theme, group.topic, members) - group.penalty
+
+
+def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
+    """Moves and swaps of blocks while any improves the penalty and time remains."""
+    inst = state.inst
+    w_unassigned = inst.weights.unassigned
+    blocks = [b for b in range(len(inst.blocks)) if not any(i in inst.pinned for i in inst.blocks[b])]
+    fits: dict[int, list[int]] = {
+        b: [k for k, g in state.groups.items() if inst.block_fits(b, inst.positions[k], g.frame)]
+        for b in blocks
+    }
+    improved = True
+    while improved and time.monotonic() < deadline:
+        improved = False
+        rng.shuffle(blocks)
+        for b in blocks:
+            if time.monotonic() >= deadline:
+                return
+            if _improve_block(state, b, fits[b], w_unassigned):
+                improved = True
+
+
+def _improve_block(state: Grouping, b: int, fits: list[int], w_unassigned: float) -> bool:
+    inst = state.inst
+    people = inst.blocks[b]
+    cur = state.where[b]
+    size = len(people)
+    if cur >= 0:
+        group = state.groups[cur]
+        can_leave = len(group.members) - size >= inst.size.min
+        out = _delta_in(state, cur, (), set(people)) if can_leave else 0.0
+    else:
+        can_leave, out = True, -w_unassigned * size
+    best: tuple[float, int, int] | None = None  # (delta, target group, swapped block or -1)
+    for k in fits:
+        if k == cur or k not in state.groups:
+            continue
+        target = state.groups[k]
+        if inst.block_conflicts[b] & target.blocks:
+            if not can_leave:
+                continue
+        if can_leave and state.can_join(k, b):
+            delta = out + _delta_in(state, k, people, set())
+            if delta < -1e-9 and (best is None or delta < best[0]):
+                best = (delta, k, -1)
+        for c in target.blocks:
+            others = inst.blocks[c]
+            if any(i in inst.pinned for i in others):
+                continue
+            new_size = len(target.members) - len(others) + size
+            if not inst.size.min <= new_size <= inst.size.max:
+                continue
+            if inst.block_conflicts[b] & (target.blocks - {c}):
+                continue
+            if cur >= 0:
+                here = state.groups[cur]
+                if not inst.size.min <= len(here.members) - size + len(others) <= inst.size.max:
+                    continue
+                if not inst.block_fits(c, inst.positions[cur], here.frame):
+                    continue
+                if inst.block_conflicts[c] & (here.blocks - {b}):
+                    continue
+                delta = _delta_in(state, cur, others, set(people))
+            else:
+                delta = w_unassigned * (len(others) - size)
+            delta += _delta_in(state, k, people, set(others))
+            if delta < -1e-9 and (best is None or delta < best[0]):
+                best = (delta, k, c)
+    if best is None:
+        return False
+    _, k, c = best
+    if cur >= 0:
+        state.remove(cur, b)
+    if c >= 0:
+        state.remove(k, c)
+        if cur >= 0:
+            state.add(cur, c)
+    state.add(k, b)
+    for changed in (cur, k):
+        if changed >= 0:
+            state.retopic(changed)
+    return True
