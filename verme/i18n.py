@@ -40,14 +40,14 @@ def translated(
     return ""
 
 
-class TranslatedTextField(models.JSONField):  # type: ignore[type-arg]
+class TranslatedTextField(models.JSONField):
     """A model field holding one text per language."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("default", dict)
         super().__init__(*args, **kwargs)
 
-    def formfield(self, **kwargs: Any) -> Any:
+    def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
         return TranslatedTextFormField(
             required=not self.blank, label=self.verbose_name, help_text=self.help_text
         )
@@ -59,7 +59,9 @@ class TranslatedTextWidget(forms.MultiWidget):
     template_name = "pages/widgets/translated_text.html"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        widgets = {code: forms.TextInput(attrs={"lang": code}) for code in language_codes()}
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
+            code: forms.TextInput(attrs={"lang": code}) for code in language_codes()
+        }
         super().__init__(widgets, attrs)
 
     def decompress(self, value: Any) -> list[str]:

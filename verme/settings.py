@@ -1,7 +1,8 @@
 """The one settings module of Verme: every value comes from the environment.
 
-Defaults work on a laptop (SQLite in the project folder, console e-mail, DEBUG on). Production sets
-``VERME_DEBUG=false`` and must then give ``SECRET_KEY``. Every variable is listed in ``.env.example``.
+Defaults work on a laptop (SQLite in the project folder, console e-mail, DEBUG on). Production
+sets ``VERME_DEBUG=false`` and must then give ``SECRET_KEY``. ``.env.example`` lists every
+variable.
 """
 
 from __future__ import annotations
@@ -88,8 +89,12 @@ DATABASE_URL = env_str("DATABASE_URL")
 DATABASES: dict[str, dict[str, Any]]
 if DATABASE_URL:
     DATABASES = {
-        "default": dj_database_url.parse(
-            DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        "default": dict(
+            dj_database_url.parse(
+                DATABASE_URL,
+                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+                conn_health_checks=True,
+            )
         )
     }
 else:
@@ -184,6 +189,7 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # E-mail: printed to the console by default; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -223,7 +229,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Verme's own settings.
 VERME_DEMO_MODE = env_bool("VERME_DEMO_MODE", DEBUG)
-VERME_ACCESSIBILITY_FEEDBACK_EMAIL = env_str("ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@localhost")
+VERME_ACCESSIBILITY_FEEDBACK_EMAIL = env_str(
+    "ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@localhost"
+)
 VERME_PRIVACY_CONTACT_EMAIL = env_str("PRIVACY_CONTACT_EMAIL", "tietosuoja@localhost")
 
 LOGGING = {

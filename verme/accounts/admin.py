@@ -6,7 +6,7 @@ from verme.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin[User]):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "language", "is_network_admin", "is_active")
     search_fields = ("email", "first_name", "last_name")

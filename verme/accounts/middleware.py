@@ -10,8 +10,8 @@ from django.utils import translation
 class UserLanguageMiddleware:
     """Shows a signed-in person's pages in their stored language.
 
-    The language cookie (set by the switcher on every page) wins when present, so the switcher always
-    works; the switcher also stores the choice on the account, so the two agree after a switch.
+    The language cookie (set by the switcher on every page) wins when present, so the switcher
+    always works; the switcher also stores the choice on the account, so the two agree.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

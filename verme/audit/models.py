@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
@@ -38,7 +36,7 @@ class AuditEntry(TenantOwned):
     after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
-    objects: ClassVar[TenantManager[AuditEntry]] = TenantManager()
+    objects = TenantManager["AuditEntry"]()
 
     class Meta:
         verbose_name = _("audit entry")

@@ -3,16 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.contrib.admin.options import BaseModelAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from verme.organisations.models import Membership, Organisation, Unit
 
 
-class NetworkAdminMixin:
+class NetworkAdminMixin(BaseModelAdmin[Any]):
     """Admin pages are for network admins, who work across organisations: unscoped on purpose."""
-
-    model: type[Model]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         manager: Any = self.model._default_manager

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import ClassVar
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -82,7 +80,7 @@ class Unit(TenantOwned):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects: ClassVar[TenantManager[Unit]] = TenantManager()
+    objects = TenantManager["Unit"]()
 
     class Meta:
         verbose_name = _("unit")
@@ -132,7 +130,7 @@ class Membership(TenantOwned):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects: ClassVar[TenantManager[Membership]] = TenantManager()
+    objects = TenantManager["Membership"]()
 
     class Meta:
         verbose_name = _("role")
@@ -148,6 +146,5 @@ class Membership(TenantOwned):
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
 
     def clean(self) -> None:
-        if self.unit_id is not None and self.unit is not None:
-            if self.unit.organisation_id != self.organisation_id:
-                raise ValidationError({"unit": _("The unit belongs to another organisation.")})
+        if self.unit is not None and self.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"unit": _("The unit belongs to another organisation.")})

@@ -2,10 +2,10 @@
 
 ``Model.objects.all()`` on a tenant-owned model raises :class:`TenantScopeError` when evaluated;
 ``Model.objects.for_organisation(org)`` (or ``.for_organisations(orgs)``) filters and unlocks it.
-A queryset that itself filters on the organisation (``filter(organisation=org)``, as Django's own
-unique-constraint checks do) counts as scoped too, and so do rows reached through a related manager
-of an already-fetched object (``unit.memberships.all()``). ``unscoped()`` is the explicit, greppable way out for the Django admin
-of network admins and for maintenance commands.
+A queryset that itself filters on the organisation (``filter(organisation=org)``, as Django's
+own unique-constraint checks do) counts as scoped too, and so do rows reached through a related
+manager of an already-fetched object (``unit.memberships.all()``). ``unscoped()`` is the
+explicit, greppable way out for the Django admin of network admins and for maintenance commands.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class TenantQuerySet(models.QuerySet[_M]):
     _tenant_scoped: bool = False
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone: Self = super()._clone()  # type: ignore[misc]
         clone._tenant_scoped = self._tenant_scoped
         return clone
 
@@ -56,7 +56,8 @@ class TenantQuerySet(models.QuerySet[_M]):
         return False
 
     def _check_scope(self) -> None:
-        if self._tenant_scoped or "instance" in self._hints or self._filters_on_tenant():
+        hints: dict[str, Any] = getattr(self, "_hints", {})
+        if self._tenant_scoped or "instance" in hints or self._filters_on_tenant():
             return
         raise TenantScopeError(
             f"{self.model.__name__} rows are owned by organisations: call "
@@ -129,11 +130,12 @@ class TenantManager(models.Manager[_M]):
 
 
 class TenantOwned(models.Model):
-    """Base for models whose rows belong to one organisation, reached through ``tenant_path``."""
+    """Base for models whose rows belong to one organisation, reached through ``tenant_path``.
+
+    Each concrete model declares ``objects: ClassVar[TenantManager[Model]] = TenantManager()``.
+    """
 
     tenant_path: ClassVar[str] = "organisation"
-
-    objects = TenantManager()  # type: ignore[var-annotated]
 
     class Meta:
         abstract = True

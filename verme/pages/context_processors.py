@@ -8,6 +8,7 @@ from verme.accounts.selectors import demo_user_emails
 
 def site(request: HttpRequest) -> dict[str, object]:
     """What the base layout needs on every page."""
+
     def demo_users() -> list[str]:
         # Called by the template only where the list is shown (the sign-in page in demo mode).
         return demo_user_emails() if settings.VERME_DEMO_MODE else []

@@ -9,6 +9,7 @@ def database_is_reachable() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            row = cursor.fetchone()
     except DatabaseError:
         return False
+    return bool(row == (1,))

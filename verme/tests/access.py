@@ -1,0 +1,120 @@
+"""The access matrix: what every persona gets from every URL of Verme.
+
+Each later part of the year adds its URLs here. A URL pattern without an entry fails
+``test_every_url_pattern_has_an_access_entry``, so nothing ships without saying who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import PERSONA_NAMES, Personas
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+MEMBERS_OF_A = ("coordinator", "mentor", "participant", "leader", "admin")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One URL with concrete arguments and the status each persona gets with GET."""
+
+    name: str
+    kwargs: Callable[[Personas], dict[str, Any]] = field(default=lambda p: {})
+    expected: dict[str, int] = field(default_factory=dict)
+    label: str = ""
+
+    def status_for(self, persona: str) -> int:
+        return self.expected[persona]
+
+    @property
+    def id(self) -> str:
+        return self.label or self.name
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(PERSONA_NAMES, status)
+
+
+def signed_in(status: int, **overrides: int) -> dict[str, int]:
+    expected = {name: status for name in PERSONA_NAMES if name != "anonymous"}
+    expected["anonymous"] = REDIRECT
+    expected.update(overrides)
+    return expected
+
+
+def only(names: tuple[str, ...] | list[str], *, others: int = NOT_FOUND) -> dict[str, int]:
+    """200 for the named personas, ``others`` for the rest, and a sign-in redirect for anonymous."""
+    expected = {name: (OK if name in names else others) for name in PERSONA_NAMES}
+    expected["anonymous"] = REDIRECT
+    return expected
+
+
+def org_a(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_a.slug}
+
+
+def _role_entry(role: str) -> Entry:
+    return Entry(
+        "role_dashboard",
+        lambda p: {"slug": p.org_a.slug, "role": role},
+        only((role,)),
+        label=f"role_dashboard[{role}]",
+    )
+
+
+ENTRIES: list[Entry] = [
+    Entry("front", expected=everyone(OK)),
+    Entry("accessibility", expected=everyone(OK)),
+    Entry("privacy", expected=everyone(OK)),
+    Entry("healthz", expected=everyone(OK)),
+    Entry("language_set", expected=everyone(NOT_ALLOWED)),
+    Entry("dashboard", expected=signed_in(OK)),
+    Entry("organisation_detail", org_a, only(MEMBERS_OF_A)),
+    Entry(
+        "organisation_detail",
+        lambda p: {"slug": p.org_b.slug},
+        only(("outsider",)),
+        label="organisation_detail[B]",
+    ),
+    *[_role_entry(role) for role in MEMBERS_OF_A],
+    Entry(
+        "role_dashboard",
+        lambda p: {"slug": p.org_a.slug, "role": "no-such-role"},
+        only(()),
+        label="role_dashboard[unknown]",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class FoundPattern:
+    name: str
+    pattern: URLPattern
+    urlconf: str  # the module that declared it
+
+    @property
+    def is_framework(self) -> bool:
+        """Sign-in pages (django-allauth) and the Django admin, tested in their own tests."""
+        return self.name.startswith("admin:") or self.urlconf.startswith("allauth")
+
+
+def iter_url_patterns(
+    resolver: URLResolver | None = None, namespace: str = "", parent: str = ""
+) -> Iterator[FoundPattern]:
+    """Every leaf URL pattern with its namespaced name and the module that included it."""
+    resolver = resolver or get_resolver()
+    urlconf = resolver.urlconf_name
+    module = urlconf if isinstance(urlconf, str) else getattr(urlconf, "__name__", "")
+    module = module if parent in {"", "verme.urls"} else parent  # an include keeps its owner
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from iter_url_patterns(pattern, full, module)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name or ""
+            yield FoundPattern(f"{namespace}:{name}" if namespace else name, pattern, module)
