@@ -6,6 +6,7 @@ outsider is the coordinator of organisation B, and must reach nothing of A.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from verme.accounts.tests.factories import UserFactory
 from verme.organisations.models import Organisation, Role, Unit
 from verme.organisations.services import membership_grant
 from verme.organisations.tests.factories import OrganisationFactory, UnitFactory
+from verme.tests.mail import Mailbox, smtp_server
 
 
 @dataclass
@@ -86,3 +88,16 @@ def personas(db: None) -> Personas:
         outsider=_member(org_b, unit_b, "outsider@b.example.org", Role.COORDINATOR),
         network_admin=network_admin,
     )
+
+
+@pytest.fixture
+def mailbox(settings: Any) -> Iterator[Mailbox]:
+    """Mail goes over real SMTP to a server started for the test; the fixture holds what arrived."""
+    with smtp_server() as box:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = box.host
+        settings.EMAIL_PORT = box.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield box

@@ -5,13 +5,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
-class UserLanguageMiddleware:
-    """Shows a signed-in person's pages in their stored language.
+def _offered(code: str | None) -> str | None:
+    return code if code in dict(settings.LANGUAGES) else None
 
-    The language cookie (set by the switcher on every page) wins when present, so the switcher
-    always works; the switcher also stores the choice on the account, so the two agree.
+
+class LanguageMiddleware:
+    """Chooses the language of every page: Finnish unless the person chose otherwise.
+
+    The order is: the language switcher's cookie, then a signed-in person's stored language, then
+    Finnish. The browser's Accept-Language is deliberately not used: staff of a Finnish
+    organisation often have English browsers but expect the service in Finnish or Swedish.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -19,14 +25,18 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
-        ):
-            language = getattr(user, "language", "") or settings.LANGUAGE_CODE
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        language = (
+            _offered(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            or (
+                _offered(getattr(user, "language", None))
+                if user and user.is_authenticated
+                else None
+            )
+            or settings.LANGUAGE_CODE
+        )
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
-        response.headers.setdefault("Content-Language", translation.get_language() or "fi")
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
         return response
