@@ -62,6 +62,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings: Any) -> None:
+    # The worker's job runs in the test itself, right after the commit that queued it.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     org_a = OrganisationFactory.create(

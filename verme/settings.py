@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "verme.accounts",
     "verme.organisations",
     "verme.audit",
+    "verme.notifications",
     "verme.pages",
     "verme.admin_site.VermeAdminConfig",
     "django.contrib.auth",
