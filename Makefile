@@ -24,6 +24,7 @@ translations: install  ## Compile the .po files into .mo files (no system gettex
 
 run: translations  ## Migrate, load the demo, start the task worker and serve on http://127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py seed_demo
 	@echo "Verme is starting on http://$(HOST):$(PORT)/ (Ctrl+C stops it and its task worker)"
 	@trap 'kill 0' EXIT INT TERM; \
