@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "verme.organisations",
     "verme.audit",
     "verme.notifications",
+    "verme.rounds",
+    "verme.registrations",
     "verme.pages",
     "verme.admin_site.VermeAdminConfig",
     "django.contrib.auth",
@@ -123,6 +125,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
+
+# The cache holds rate-limit counters; in the database so that every server process shares them.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "verme_cache",
+    }
+}
 
 # Sign-in (django-allauth): e-mail with a one-time code, an optional password, and optional
 # OpenID Connect single sign-on. Accounts are created by organisations, not by open sign-up.
