@@ -21,8 +21,8 @@ from .model import (
     Pin,
     Problem,
     SizeRule,
-    SolvedGroup,
     Solution,
+    SolvedGroup,
     Unassigned,
     Weights,
 )
@@ -82,7 +82,9 @@ def _number(value: Any, where: str) -> float:
 def _pairs(data: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
     pairs = []
     for index, pair in enumerate(_list(data, key, "problem")):
-        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)
+        ):
             raise FormatError(f"problem.{key}[{index}] must be a pair of identifiers")
         pairs.append((pair[0], pair[1]))
     return tuple(pairs)
@@ -182,7 +184,9 @@ def problem_from_dict(raw: Any) -> Problem:
     for index, raw_pin in enumerate(_list(data, "pinned", "problem")):
         where = f"problem.pinned[{index}]"
         pin = _obj(raw_pin, where)
-        pins.append(Pin(participant=_str(pin, "participant", where), group=_str(pin, "group", where)))
+        pins.append(
+            Pin(participant=_str(pin, "participant", where), group=_str(pin, "group", where))
+        )
     limit = data.get("time_limit_s")
     return Problem(
         participants=tuple(
@@ -325,9 +329,7 @@ def solution_from_dict(raw: Any) -> Solution:
                 units=detail.get("units"),
                 novices=detail.get("novices"),
                 experienced=detail.get("experienced"),
-                params=tuple(
-                    (str(k), str(v)) for k, v in dict(detail.get("params") or {}).items()
-                ),
+                params=tuple((str(k), str(v)) for k, v in dict(detail.get("params") or {}).items()),
             )
         )
 

@@ -80,7 +80,9 @@ class Grouping:
 
     def penalty(self) -> float:
         unplaced = sum(len(self.inst.blocks[b]) for b, k in enumerate(self.where) if k < 0)
-        return self.inst.weights.unassigned * unplaced + sum(g.penalty for g in self.groups.values())
+        return self.inst.weights.unassigned * unplaced + sum(
+            g.penalty for g in self.groups.values()
+        )
 
     def snapshot(self) -> dict[int, tuple[Frame, str, Topic, tuple[int, ...]]]:
         return {
@@ -94,10 +96,16 @@ class Grouping:
             self.open(k, frame, theme, topic)
             for b in blocks:
                 self.add(k, b)
-            self.groups[k].penalty = group_penalty(self.inst, k, theme, topic, self.groups[k].members)
+            self.groups[k].penalty = group_penalty(
+                self.inst, k, theme, topic, self.groups[k].members
+            )
 
 
-def _market(inst: Instance, k: int, frame: Frame) -> Market:
+def _is_pinned(inst: Instance, b: int) -> bool:
+    return any(i in inst.pinned for i in inst.blocks[b])
+
+
+def market_of(inst: Instance, k: int, frame: Frame) -> Market:
     return (ONLINE if frame.online else inst.positions[k].mentor.region, frame.language, frame.slot)
 
 
@@ -149,7 +157,9 @@ def _place_pins(state: Grouping) -> None:
         ]
         if not frames:
             continue
-        frame = max(frames, key=lambda f: sum(inst.fits(i, pos, f) for i in range(len(inst.people))))
+        frame = max(
+            frames, key=lambda f: sum(inst.fits(i, pos, f) for i in range(len(inst.people)))
+        )
         group = state.open(k, frame, pos.themes[0], pos.topics[0])
         for b in blocks:
             if state.where[b] < 0 and not (inst.block_conflicts[b] & group.blocks):
@@ -170,7 +180,7 @@ def _greedy_phase(
     inst = state.inst
     buckets: dict[tuple[Market, str], set[int]] = defaultdict(set)
     for b, k in enumerate(state.where):
-        if k >= 0:
+        if k >= 0 or _is_pinned(inst, b):
             continue
         themes = wishes[b][:depth] if depth else [ANY_THEME]
         for market in markets[b]:
@@ -180,7 +190,7 @@ def _greedy_phase(
     target = inst.size.target
 
     def score(k: int, frame: Frame, theme: str) -> float:
-        count = counts.get((_market(inst, k, frame), theme), 0)
+        count = counts.get((market_of(inst, k, frame), theme), 0)
         bonus = 0.5 if theme in inst.positions[k].mentor.themes else 0.0
         return min(target, count) + bonus if count >= inst.size.min else 0.0
 
@@ -206,7 +216,7 @@ def _greedy_phase(
         if s < -neg - 1e-9:
             heapq.heappush(heap, (-s, k, f, theme))
             continue
-        key = (_market(inst, k, frame), theme)
+        key = (market_of(inst, k, frame), theme)
         chosen: list[int] = []
         taken: set[int] = set()
         size = 0
@@ -237,10 +247,13 @@ def _fill(state: Grouping, flexibility: dict[int, int], rng: random.Random) -> N
     inst = state.inst
     for b in sorted((b for b, k in enumerate(state.where) if k < 0), key=lambda b: flexibility[b]):
         best: tuple[float, int] | None = None
+        pins = {inst.pinned[i] for i in inst.blocks[b] if i in inst.pinned}
         for k, group in state.groups.items():
-            if not state.can_join(k, b):
+            if (pins and k not in pins) or not state.can_join(k, b):
                 continue
-            delta = group_penalty(inst, k, group.theme, group.topic, [*group.members, *inst.blocks[b]])
+            delta = group_penalty(
+                inst, k, group.theme, group.topic, [*group.members, *inst.blocks[b]]
+            )
             delta -= group.penalty
             if best is None or delta < best[0]:
                 best = (delta, k)
@@ -263,7 +276,7 @@ def _repair_small(state: Grouping) -> None:
             for b in list(other.blocks):
                 if len(other.members) - len(inst.blocks[b]) < inst.size.min:
                     continue
-                if any(i in inst.pinned for i in inst.blocks[b]) or not state.can_join(k, b):
+                if _is_pinned(inst, b) or not state.can_join(k, b):
                     continue
                 state.remove(source, b)
                 state.add(k, b)
@@ -271,7 +284,7 @@ def _repair_small(state: Grouping) -> None:
                 if len(group.members) >= inst.size.min:
                     break
         if len(group.members) < inst.size.min and not any(
-            i in inst.pinned for b in group.blocks for i in inst.blocks[b]
+            _is_pinned(inst, b) for b in group.blocks
         ):
             state.close(k)
         else:
@@ -289,7 +302,7 @@ def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
     """Moves and swaps of blocks while any improves the penalty and time remains."""
     inst = state.inst
     w_unassigned = inst.weights.unassigned
-    blocks = [b for b in range(len(inst.blocks)) if not any(i in inst.pinned for i in inst.blocks[b])]
+    blocks = [b for b in range(len(inst.blocks)) if not _is_pinned(inst, b)]
     fits: dict[int, list[int]] = {
         b: [k for k, g in state.groups.items() if inst.block_fits(b, inst.positions[k], g.frame)]
         for b in blocks
@@ -321,16 +334,13 @@ def _improve_block(state: Grouping, b: int, fits: list[int], w_unassigned: float
         if k == cur or k not in state.groups:
             continue
         target = state.groups[k]
-        if inst.block_conflicts[b] & target.blocks:
-            if not can_leave:
-                continue
         if can_leave and state.can_join(k, b):
             delta = out + _delta_in(state, k, people, set())
             if delta < -1e-9 and (best is None or delta < best[0]):
                 best = (delta, k, -1)
         for c in target.blocks:
             others = inst.blocks[c]
-            if any(i in inst.pinned for i in others):
+            if _is_pinned(inst, c):
                 continue
             new_size = len(target.members) - len(others) + size
             if not inst.size.min <= new_size <= inst.size.max:

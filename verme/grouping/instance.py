@@ -93,7 +93,9 @@ class Instance:
         for a, b in self.problem.together:
             ia, ib = self.index.get(a), self.index.get(b)
             if ia is None or ib is None:
-                self.errors.append(f"together pair ({a}, {b}) names someone who is not a participant")
+                self.errors.append(
+                    f"together pair ({a}, {b}) names someone who is not a participant"
+                )
                 continue
             parent[find(ia)] = find(ib)
         members: dict[int, list[int]] = defaultdict(list)
@@ -101,9 +103,9 @@ class Instance:
             members[find(i)].append(i)
         self.blocks: list[tuple[int, ...]] = [tuple(m) for m in members.values()]
         self.block_of = [0] * len(self.people)
-        for b, block in enumerate(self.blocks):
+        for number, block in enumerate(self.blocks):
             for i in block:
-                self.block_of[i] = b
+                self.block_of[i] = number
         self.block_conflicts: list[set[int]] = [
             {self.block_of[j] for i in block for j in self.conflicts[i]} for block in self.blocks
         ]
@@ -145,7 +147,9 @@ class Instance:
         languages = [x for x in mentor.languages if fixed is None or fixed.language in (None, x)]
         onlines = [o for o in (False, True) if fixed is None or fixed.online in (None, o)]
         # One meeting time per mentor: a mentor never leads two groups in the same slot.
-        return tuple(Frame(s, lang, o) for s in dict.fromkeys(slots) for lang in languages for o in onlines)
+        return tuple(
+            Frame(s, lang, o) for s in dict.fromkeys(slots) for lang in languages for o in onlines
+        )
 
     def _build_positions(self) -> tuple[Position, ...]:
         positions: list[Position] = []
@@ -154,12 +158,21 @@ class Instance:
         for g in self.problem.groups:
             mentor = self.mentors.get(g.mentor)
             if mentor is None:
-                self.errors.append(f"group {g.id} names mentor {g.mentor}, who is not in the problem")
+                self.errors.append(
+                    f"group {g.id} names mentor {g.mentor}, who is not in the problem"
+                )
                 continue
             used[mentor.id] += 1
             themes = (g.theme,) if g.theme else self.themes
             positions.append(
-                Position(g.id, mentor, g, self._frames(mentor, g), themes, self._all_topics(mentor, g.kind))
+                Position(
+                    g.id,
+                    mentor,
+                    g,
+                    self._frames(mentor, g),
+                    themes,
+                    self._all_topics(mentor, g.kind),
+                )
             )
         for mentor in self.problem.mentors:
             for k in range(max(0, mentor.capacity - used[mentor.id])):
@@ -170,7 +183,12 @@ class Instance:
                 taken_ids.add(gid)
                 positions.append(
                     Position(
-                        gid, mentor, None, self._frames(mentor, None), self.themes, self._all_topics(mentor, None)
+                        gid,
+                        mentor,
+                        None,
+                        self._frames(mentor, None),
+                        self.themes,
+                        self._all_topics(mentor, None),
                     )
                 )
         return tuple(positions)
@@ -204,7 +222,9 @@ class Instance:
     def _theme_costs(self, p: Participant) -> dict[str, float]:
         costs = {theme: self.weights.no_wish for theme in self.themes}
         for rank, theme in enumerate(p.themes):
-            costs[theme] = min(costs.get(theme, self.weights.no_wish), self.weights.theme_cost(rank))
+            costs[theme] = min(
+                costs.get(theme, self.weights.no_wish), self.weights.theme_cost(rank)
+            )
         return costs
 
     def topic_cost(self, i: int, topic: Topic) -> float:

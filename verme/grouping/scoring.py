@@ -40,6 +40,9 @@ def best_topic(inst: Instance, k: int, members: Sequence[int]) -> tuple[str, Top
         pos.themes,
         key=lambda t: sum(inst.theme_cost[i][t] for i in members) + inst.mentor_theme_cost(pos, t),
     )
-    scored = [(group_penalty(inst, k, theme, topic, members), n, topic) for n, topic in enumerate(pos.topics)]
+    scored = [
+        (group_penalty(inst, k, theme, topic, members), n, topic)
+        for n, topic in enumerate(pos.topics)
+    ]
     cost, _, topic = min(scored, key=lambda item: (item[0], item[1]))
     return theme, topic, cost

@@ -1,0 +1,1 @@
+"""Benchmark of the group optimiser: realistic generated problems, baselines, a Markdown table."""

@@ -1,0 +1,379 @@
+"""The mixed-integer model, solved by HiGHS, over chosen positions and the blocks free to move.
+
+With every position and block free it is the whole problem and HiGHS's dual bound is a proven
+bound; with a subset it is one neighbourhood of a large-neighbourhood search. Variables exist only
+for admissible (block, position) pairs, so rules 2, 3, 7 and the mentor's side of rule 4 hold by
+construction. Per group: o[k,f] chooses a frame, t[k,theme] a theme, q[k,topic] a topic;
+x[b,k] places a block; a/c variables charge each block the cost class of the chosen theme/topic.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .heuristic import Grouping
+from .instance import Instance
+
+
+@dataclass
+class MilpResult:
+    improved: bool
+    penalty: float
+    """The model's penalty for the best solution found (free part only)."""
+    bound: float
+    """HiGHS's proven lower bound on the free part's penalty."""
+    optimal: bool
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.cost: list[float] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.integer: list[int] = []
+        self.start: list[float] = []
+        self.rows_lower: list[float] = []
+        self.rows_upper: list[float] = []
+        self.row_start: list[int] = [0]
+        self.row_index: list[int] = []
+        self.row_value: list[float] = []
+
+    def var(self, cost: float, upper: float, integer: bool, start: float) -> int:
+        self.cost.append(cost)
+        self.lower.append(0.0)
+        self.upper.append(upper)
+        self.integer.append(1 if integer else 0)
+        self.start.append(start)
+        return len(self.cost) - 1
+
+    def row(self, terms: Sequence[tuple[int, float]], lower: float, upper: float) -> None:
+        # HiGHS needs each column at most once per row: merge repeated terms.
+        merged: dict[int, float] = {}
+        for index, value in terms:
+            merged[index] = merged.get(index, 0.0) + value
+        for index, value in merged.items():
+            if value != 0.0:
+                self.row_index.append(index)
+                self.row_value.append(value)
+        self.row_start.append(len(self.row_index))
+        self.rows_lower.append(lower)
+        self.rows_upper.append(upper)
+
+    def highs(self) -> highspy.Highs:
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(self.cost)
+        lp.num_row_ = len(self.rows_lower)
+        lp.col_cost_ = np.array(self.cost, dtype=np.float64)
+        lp.col_lower_ = np.array(self.lower, dtype=np.float64)
+        lp.col_upper_ = np.array(self.upper, dtype=np.float64)
+        lp.row_lower_ = np.array(self.rows_lower, dtype=np.float64)
+        lp.row_upper_ = np.array(self.rows_upper, dtype=np.float64)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(self.row_start, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(self.row_index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(self.row_value, dtype=np.float64)
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in self.integer
+        ]
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.passModel(lp)
+        return h
+
+
+def _classes(costs: dict[int, float]) -> dict[float, list[int]]:
+    out: dict[float, list[int]] = defaultdict(list)
+    for option, cost in costs.items():
+        out[round(cost, 9)].append(option)
+    return out
+
+
+def solve_neighbourhood(
+    state: Grouping,
+    positions: Sequence[int],
+    time_limit: float,
+    *,
+    threads: int | None = None,
+) -> MilpResult:
+    """Re-optimise the given positions together with their members and every unplaced block."""
+    inst: Instance = state.inst
+    w = inst.weights
+    chosen = sorted(set(positions))
+    chosen_set = set(chosen)
+    free = [
+        b
+        for b, k in enumerate(state.where)
+        if k in chosen_set
+        or (
+            k < 0
+            and all(
+                inst.pinned.get(i, -1) in chosen_set or i not in inst.pinned for i in inst.blocks[b]
+            )
+        )
+    ]
+    before = sum(state.groups[k].penalty for k in chosen if k in state.groups)
+    before += sum(w.unassigned * len(inst.blocks[b]) for b in free if state.where[b] < 0)
+    busy: dict[str, set[str]] = defaultdict(set)
+    for k, g in state.groups.items():
+        if k not in chosen_set:
+            busy[inst.positions[k].mentor.id].add(g.frame.slot)
+
+    m = _Builder()
+    frame_var: dict[tuple[int, int], int] = {}
+    open_terms: dict[int, list[tuple[int, float]]] = {}
+    theme_var: dict[tuple[int, str], int] = {}
+    topic_var: dict[tuple[int, int], int] = {}
+    for k in chosen:
+        pos = inst.positions[k]
+        cur = state.groups.get(k)
+        terms = []
+        for f, frame in enumerate(pos.frames):
+            if frame.slot in busy[pos.mentor.id]:
+                continue
+            frame_var[k, f] = v = m.var(
+                0.0, 1.0, True, float(cur is not None and cur.frame == frame)
+            )
+            terms.append((v, 1.0))
+        open_terms[k] = terms
+        m.row(terms, 0.0, 1.0)
+        t_terms = []
+        for theme in pos.themes:
+            start = float(cur is not None and cur.theme == theme)
+            theme_var[k, theme] = v = m.var(inst.mentor_theme_cost(pos, theme), 1.0, True, start)
+            t_terms.append((v, 1.0))
+        m.row([*t_terms, *((v, -1.0) for v, _ in terms)], 0.0, 0.0)
+        q_terms = []
+        for n, topic in enumerate(pos.topics):
+            start = float(cur is not None and cur.topic == topic)
+            topic_var[k, n] = v = m.var(0.0, 1.0, True, start)
+            q_terms.append((v, 1.0))
+        m.row([*q_terms, *((v, -1.0) for v, _ in terms)], 0.0, 0.0)
+    # A mentor leads at most one group per slot, and a mentor's own groups open in order.
+    by_mentor: dict[str, list[int]] = defaultdict(list)
+    for k in chosen:
+        by_mentor[inst.positions[k].mentor.id].append(k)
+    for ks in by_mentor.values():
+        if len(ks) < 2:
+            continue
+        per_slot: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for k in ks:
+            for f, frame in enumerate(inst.positions[k].frames):
+                if (k, f) in frame_var:
+                    per_slot[frame.slot].append((frame_var[k, f], 1.0))
+        for terms in per_slot.values():
+            if len(terms) > 1:
+                m.row(terms, 0.0, 1.0)
+        unfixed = [k for k in ks if inst.positions[k].fixed is None]
+        for k1, k2 in zip(unfixed, unfixed[1:], strict=False):
+            m.row([*open_terms[k1], *((v, -1.0) for v, _ in open_terms[k2])], 0.0, 1.0)
+
+    x: dict[tuple[int, int], int] = {}
+    by_group: dict[int, list[int]] = defaultdict(list)
+    for b in free:
+        block = inst.blocks[b]
+        pinned = {inst.pinned[i] for i in block if i in inst.pinned}
+        size = len(block)
+        row: list[tuple[int, float]] = []
+        for k in chosen:
+            if pinned and k not in pinned:
+                continue
+            pos = inst.positions[k]
+            fitting = [
+                frame_var[k, f]
+                for f, frame in enumerate(pos.frames)
+                if (k, f) in frame_var and inst.block_fits(b, pos, frame)
+            ]
+            if not fitting:
+                continue
+            here = state.where[b] == k
+            x[b, k] = v = m.var(0.0, 1.0, True, float(here))
+            by_group[k].append(b)
+            row.append((v, 1.0))
+            m.row([(v, 1.0), *((f, -1.0) for f in fitting)], -np.inf, 0.0)
+            group = state.groups.get(k)
+            for costs, variables, chosen_option in (
+                (
+                    {t: sum(inst.theme_cost[i][t] for i in block) for t in pos.themes},
+                    {t: theme_var[k, t] for t in pos.themes},
+                    group.theme if group else None,
+                ),
+                (
+                    {
+                        n: sum(inst.topic_cost(i, tp) for i in block)
+                        for n, tp in enumerate(pos.topics)
+                    },
+                    {n: topic_var[k, n] for n in range(len(pos.topics))},
+                    pos.topics.index(group.topic) if group and here else None,
+                ),
+            ):
+                classes = _classes(costs)  # type: ignore[arg-type]
+                if len(classes) == 1:
+                    m.cost[v] += next(iter(classes))
+                    continue
+                link = []
+                for value, options in classes.items():
+                    start = float(here and chosen_option in options)
+                    a = m.var(value, 1.0, False, start)
+                    link.append((a, 1.0))
+                    m.row([(a, 1.0), *((variables[o], -1.0) for o in options)], -np.inf, 0.0)  # type: ignore[index]
+                m.row([*link, (v, -1.0)], 0.0, 0.0)
+        unplaced = float(state.where[b] < 0)
+        if pinned and row:
+            m.row(row, 1.0, 1.0)
+        else:
+            u = m.var(w.unassigned * size, 1.0, False, unplaced)
+            m.row([*row, (u, 1.0)], 1.0, 1.0)
+
+    for k in chosen:
+        _group_rows(m, state, k, by_group[k], x, open_terms[k], topic_var)
+    # Apart and supervises pairs never share a group.
+    for (b, k), v in x.items():
+        for c in inst.block_conflicts[b]:
+            if c > b and (c, k) in x:
+                m.row([(v, 1.0), (x[c, k], 1.0)], -np.inf, 1.0)
+
+    h = m.highs()
+    h.setOptionValue("time_limit", max(0.05, time_limit))
+    h.setOptionValue("mip_rel_gap", 1e-7)
+    h.setOptionValue("mip_abs_gap", 1e-6)
+    if threads:
+        h.setOptionValue("threads", threads)
+    solution = highspy.HighsSolution()
+    solution.col_value = list(m.start)
+    solution.value_valid = True
+    h.setSolution(solution)
+    h.run()
+    info = h.getInfo()
+    status = h.getModelStatus()
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else -np.inf
+    if info.primal_solution_status != 2:  # no feasible solution
+        return MilpResult(False, before, bound, False)
+    values = h.getSolution().col_value
+    penalty = float(info.objective_function_value)
+    if penalty >= before - 1e-6:
+        return MilpResult(False, before, min(bound, before), optimal)
+    _apply(state, chosen, free, values, frame_var, x)
+    after = sum(state.groups[k].penalty for k in chosen if k in state.groups)
+    after += sum(w.unassigned * len(inst.blocks[b]) for b in free if state.where[b] < 0)
+    return MilpResult(True, after, min(bound, after), optimal)
+
+
+def _group_rows(
+    m: _Builder,
+    state: Grouping,
+    k: int,
+    blocks: list[int],
+    x: dict[tuple[int, int], int],
+    open_terms: list[tuple[int, float]],
+    topic_var: dict[tuple[int, int], int],
+) -> None:
+    inst, w, size = state.inst, state.inst.weights, state.inst.size
+    group = state.groups.get(k)
+    members = group.members if group else []
+    n_now = len(members)
+    placed = [(x[b, k], float(len(inst.blocks[b]))) for b in blocks]
+    closed = [(v, -c) for v, c in open_terms]
+    m.row([*placed, *((v, -c * size.min) for v, c in open_terms)], 0.0, np.inf)
+    m.row([*placed, *((v, -c * size.max) for v, c in open_terms)], -np.inf, 0.0)
+    d = m.var(
+        w.size, float(size.max + size.target), False, abs(n_now - size.target) if group else 0.0
+    )
+    m.row(
+        [(d, 1.0), *((v, -c) for v, c in placed), *((v, c * size.target) for v, c in open_terms)],
+        0.0,
+        np.inf,
+    )
+    m.row([(d, 1.0), *placed, *((v, -c * size.target) for v, c in open_terms)], 0.0, np.inf)
+    # Unit mixing: no more than the share from one unit, unless this is a one-unit group.
+    units: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for b in blocks:
+        for unit, count in _unit_counts(inst, b).items():
+            units[unit].append((x[b, k], count))
+    pos = inst.positions[k]
+    unit_topics = [topic_var[k, n] for n, t in enumerate(pos.topics) if t.kind == "unit"]
+    for unit, terms in units.items():
+        if sum(c for _, c in terms) < 2:
+            continue
+        now = sum(1 for i in members if inst.people[i].unit == unit)
+        start = (
+            max(0.0, now - w.max_unit_share * n_now)
+            if group and group.topic.kind != "unit"
+            else 0.0
+        )
+        e = m.var(w.unit_share, float(size.max), False, start)
+        m.row(
+            [
+                (e, 1.0),
+                *((v, -c) for v, c in terms),
+                *((v, w.max_unit_share * c) for v, c in placed),
+                *((t, float(size.max)) for t in unit_topics),
+            ],
+            0.0,
+            np.inf,
+        )
+    # Novices: no lone novice, and at least one experienced member.
+    novice_terms = [(x[b, k], float(sum(inst.novice[i] for i in inst.blocks[b]))) for b in blocks]
+    novice_terms = [(v, c) for v, c in novice_terms if c > 0]
+    n_nov = sum(inst.novice[i] for i in members)
+    if novice_terms:
+        nu = m.var(0.0, 1.0, True, float(n_nov > 0))
+        m.row([*novice_terms, (nu, -float(size.max))], -np.inf, 0.0)
+        s = m.var(w.lone_novice, 2.0, False, float(n_nov == 1))
+        m.row([(s, 1.0), (nu, -2.0), *novice_terms], 0.0, np.inf)
+    experienced = [
+        (v, c - nc) for (v, c), (_, nc) in zip(placed, _novice_counts(inst, blocks), strict=True)
+    ]
+    z = m.var(w.no_experienced, 1.0, False, float(group is not None and n_nov == n_now))
+    m.row([(z, 1.0), *((v, c) for v, c in experienced if c > 0), *closed], 0.0, np.inf)
+
+
+def _unit_counts(inst: Instance, b: int) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for i in inst.blocks[b]:
+        unit = inst.people[i].unit
+        if unit is not None:
+            out[unit] += 1.0
+    return out
+
+
+def _novice_counts(inst: Instance, blocks: list[int]) -> list[tuple[int, float]]:
+    return [(b, float(sum(inst.novice[i] for i in inst.blocks[b]))) for b in blocks]
+
+
+def _apply(
+    state: Grouping,
+    chosen: list[int],
+    free: list[int],
+    values: Sequence[float],
+    frame_var: dict[tuple[int, int], int],
+    x: dict[tuple[int, int], int],
+) -> None:
+    inst = state.inst
+    for k in chosen:
+        if k in state.groups:
+            state.close(k)
+    for b in free:
+        state.where[b] = -1
+    for k in chosen:
+        pos = inst.positions[k]
+        frames = [
+            f
+            for f in range(len(pos.frames))
+            if (k, f) in frame_var and values[frame_var[k, f]] > 0.5
+        ]
+        if not frames:
+            continue
+        state.open(k, pos.frames[frames[0]], pos.themes[0], pos.topics[0])
+    for (b, k), v in x.items():
+        if values[v] > 0.5 and k in state.groups:
+            state.add(k, b)
+    for k in chosen:
+        if k in state.groups:
+            state.retopic(k)

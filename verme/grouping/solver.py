@@ -1,0 +1,203 @@
+"""`solve()`: heuristic start, then HiGHS, anytime under a time limit, with a proven bound."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+from .explain import explain_placed, explain_unassigned, market_sizes, summarise
+from .heuristic import Grouping, construct, improve
+from .instance import Instance
+from .milp import solve_neighbourhood
+from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
+
+DEFAULT_TIME_LIMIT_S = 30.0
+FULL_MODEL_MAX_PAIRS = 6000
+"""Up to this many admissible (block, position) pairs the whole problem goes to HiGHS at once."""
+
+Progress = Callable[[float, str], None]
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float | None = None,
+    progress: Progress | None = None,
+    seed: int = 0,
+) -> Solution:
+    """Form groups for `problem`, keeping every hard rule, within `time_limit_s` seconds.
+
+    The time limit defaults to the problem's `time_limit_s`, else 30 s. `progress(fraction,
+    message)` is called now and then, so that a background task can show how far it is.
+    """
+    started = time.monotonic()
+    limit = time_limit_s if time_limit_s is not None else problem.time_limit_s
+    limit = DEFAULT_TIME_LIMIT_S if limit is None else max(0.1, limit)
+    deadline = started + limit
+    # Leave room for writing explanations after the search.
+    search_end = deadline - min(0.1 * limit, 2.0)
+
+    def report(message: str) -> None:
+        if progress is not None:
+            fraction = min(1.0, (time.monotonic() - started) / limit)
+            progress(fraction, message)
+
+    inst = Instance(problem)
+    rng = random.Random(seed)
+    report("first grouping")
+    state = construct(inst, rng)
+    lower = person_bound(inst)
+    report("improving by local search")
+    improve(state, min(search_end, started + 0.3 * limit), rng)
+    proven = _search(state, search_end, lower, rng, report)
+    report("writing explanations")
+    return _solution(state, max(lower, proven), time.monotonic() - started)
+
+
+def person_bound(inst: Instance) -> float:
+    """A proven lower bound on the penalty: each block at its cheapest admissible group.
+
+    Group-level penalties are never negative, so leaving them out keeps the bound valid.
+    """
+    total = 0.0
+    best_topic_cost: dict[tuple[int, int], float] = {}
+    for b, block in enumerate(inst.blocks):
+        best = inst.weights.unassigned * len(block)
+        pinned = {inst.pinned[i] for i in block if i in inst.pinned}
+        for k, pos in enumerate(inst.positions):
+            if pinned and k not in pinned:
+                continue
+            if not any(inst.block_fits(b, pos, frame) for frame in pos.frames):
+                continue
+            if (b, k) not in best_topic_cost:
+                themes = min(sum(inst.theme_cost[i][t] for i in block) for t in pos.themes)
+                topics = min(sum(inst.topic_cost(i, t) for i in block) for t in pos.topics)
+                best_topic_cost[b, k] = themes + topics
+            best = min(best, best_topic_cost[b, k])
+            if best == 0:
+                break
+        total += best
+    return total
+
+
+def _pairs(inst: Instance) -> int:
+    return sum(
+        1
+        for b in range(len(inst.blocks))
+        for pos in inst.positions
+        if any(inst.block_fits(b, pos, f) for f in pos.frames)
+    )
+
+
+def _search(
+    state: Grouping,
+    end: float,
+    lower: float,
+    rng: random.Random,
+    report: Callable[[str], None],
+) -> float:
+    """Improve `state` with HiGHS until `end`; return a proven lower bound (or -inf)."""
+    inst = state.inst
+    positions = list(range(len(inst.positions)))
+    if state.penalty() <= lower + 1e-6 or not positions:
+        return lower
+    if (
+        len(inst.blocks) * len(positions) <= 4 * FULL_MODEL_MAX_PAIRS
+        or _pairs(inst) <= FULL_MODEL_MAX_PAIRS
+    ):
+        report("solving the whole model with HiGHS")
+        result = solve_neighbourhood(state, positions, end - time.monotonic())
+        return result.bound
+    report("improving neighbourhoods with HiGHS")
+    size = 8
+    while time.monotonic() < end - 0.5 and state.groups:
+        chosen = _neighbourhood(state, size, rng)
+        budget = min(10.0, end - time.monotonic())
+        began = time.monotonic()
+        result = solve_neighbourhood(state, chosen, budget, threads=1)
+        took = time.monotonic() - began
+        if result.optimal and took < 0.3 * budget:
+            size = min(size + 2, 40)
+        elif not result.optimal:
+            size = max(4, size - 2)
+    return lower
+
+
+def _neighbourhood(state: Grouping, size: int, rng: random.Random) -> list[int]:
+    """A random open group and the positions most likely to trade members with it."""
+    inst = state.inst
+    seed = rng.choice(sorted(state.groups))
+    group = state.groups[seed]
+    region = inst.positions[seed].mentor.region
+    scored: list[tuple[float, int]] = []
+    for k, pos in enumerate(inst.positions):
+        other = state.groups.get(k)
+        score = 0.0
+        if pos.mentor.region == region:
+            score += 2
+        if other is not None:
+            score += (other.frame.slot == group.frame.slot) + (other.theme == group.theme)
+            score += (other.frame.online and group.frame.online) * 2
+        else:
+            score += 1
+        scored.append((score + rng.random(), k))
+    scored.sort(reverse=True)
+    return [k for _, k in scored[:size]]
+
+
+def _solution(state: Grouping, lower: float, seconds: float) -> Solution:
+    inst = state.inst
+    penalty = state.penalty()
+    lower = min(lower, penalty)
+    groups: list[SolvedGroup] = []
+    explanations: list[Explanation] = []
+    unassigned: list[Unassigned] = []
+    for k in sorted(state.groups):
+        group = state.groups[k]
+        summary = summarise(state, k)
+        pos = inst.positions[k]
+        groups.append(
+            SolvedGroup(
+                id=pos.id,
+                mentor=pos.mentor.id,
+                theme=group.theme,
+                slot=group.frame.slot,
+                language=group.frame.language,
+                online=group.frame.online,
+                members=tuple(inst.people[i].id for i in sorted(group.members)),
+                kind=group.topic.kind,
+                focus=group.topic.focus,
+                summary=summary,
+            )
+        )
+        explanations.extend(explain_placed(state, k, i, summary) for i in sorted(group.members))
+    sizes = market_sizes(inst)
+    for b, k in enumerate(state.where):
+        if k < 0:
+            for i in inst.blocks[b]:
+                item, explanation = explain_unassigned(state, i, sizes)
+                unassigned.append(item)
+                explanations.append(explanation)
+    order = {p.id: n for n, p in enumerate(inst.people)}
+    explanations.sort(key=lambda e: order[e.participant])
+    unassigned.sort(key=lambda u: order[u.id])
+    notes = list(inst.errors)
+    broken_pins = [u for u in unassigned if u.code == "pin_impossible"]
+    status = "optimal" if penalty - lower <= 1e-6 * max(1.0, abs(penalty)) else "feasible"
+    if broken_pins or inst.errors:
+        status = "infeasible"
+        notes.extend(u.reason for u in broken_pins)
+    scale = inst.weights.unassigned * len(inst.people)
+    return Solution(
+        status=status,
+        objective=round(scale - penalty, 6),
+        bound=round(scale - lower, 6),
+        seconds=round(seconds, 3),
+        groups=tuple(groups),
+        unassigned=tuple(unassigned),
+        explanations=tuple(explanations),
+        penalty=round(penalty, 6),
+        penalty_bound=round(lower, 6),
+        notes=tuple(notes),
+    )
