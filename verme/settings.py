@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "verme.notifications",
     "verme.rounds",
     "verme.registrations",
+    "verme.announcements",
     "verme.pages",
     "verme.admin_site.VermeAdminConfig",
     "django.contrib.auth",

@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("verme.pages.urls")),
     path("", include("verme.accounts.urls")),
+    path("", include("verme.announcements.urls")),
     path("", include("verme.organisations.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

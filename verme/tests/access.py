@@ -13,6 +13,8 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import PERSONA_NAMES, Personas
+from verme.announcements.models import Recipient
+from verme.announcements.tests.factories import a_round, an_announcement
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 MEMBERS_OF_A = ("coordinator", "mentor", "participant", "leader", "admin")
@@ -66,6 +68,28 @@ def _role_entry(role: str) -> Entry:
     )
 
 
+def open_round_a(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_a.slug, "round_id": a_round(organisation=p.org_a).pk}
+
+
+def draft_round_a(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_a.slug, "round_id": a_round(organisation=p.org_a, opened=False).pk}
+
+
+def announcement_a(p: Personas) -> dict[str, Any]:
+    round_ = a_round(organisation=p.org_a)
+    announcement = an_announcement(round_=round_, actor=None, rows=["Anna,anna@a.example.org,fi"])
+    return {"slug": p.org_a.slug, "pk": announcement.pk}
+
+
+def unsubscribe_a(p: Personas) -> dict[str, Any]:
+    kwargs = announcement_a(p)
+    recipient = Recipient.objects.for_organisation(p.org_a).get(announcement_id=kwargs["pk"])
+    return {"slug": p.org_a.slug, "token": recipient.token}
+
+
+ANNOUNCERS = ("coordinator", "admin")
+
 ENTRIES: list[Entry] = [
     Entry("front", expected=everyone(OK)),
     Entry("accessibility", expected=everyone(OK)),
@@ -87,6 +111,15 @@ ENTRIES: list[Entry] = [
         only(()),
         label="role_dashboard[unknown]",
     ),
+    Entry("announcements:page", open_round_a, everyone(OK)),
+    Entry("announcements:page", draft_round_a, everyone(NOT_FOUND), label="page[draft]"),
+    Entry("announcements:snippet", open_round_a, everyone(OK)),
+    Entry("announcements:snippet", draft_round_a, everyone(NOT_FOUND), label="snippet[draft]"),
+    Entry("announcements:feed", org_a, everyone(OK)),
+    Entry("announcements:unsubscribe", unsubscribe_a, everyone(OK)),
+    Entry("announcements:round", open_round_a, only(ANNOUNCERS)),
+    Entry("announcements:detail", announcement_a, only(ANNOUNCERS)),
+    Entry("announcements:send", announcement_a, signed_in(NOT_ALLOWED)),
 ]
 
 
