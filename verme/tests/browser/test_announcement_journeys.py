@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from conftest import Personas
 from verme.announcements.models import OptOut, Recipient
@@ -31,17 +31,13 @@ def test_coordinator_uploads_a_staff_list_previews_it_and_sends_the_announcement
     expect(page.locator("h1")).to_contain_text("Tiedota kierroksesta")
     assert_accessible(page)
     page.get_by_label("Henkilöstölista (CSV)").set_input_files(
-        files=[
-            {
-                "name": "henkilosto.csv",
-                "mimeType": "text/csv",
-                "buffer": csv_bytes(
-                    "Anna Aalto,anna@example.org,fi",
-                    "Bo Berg,bo@example.org,sv",
-                    "Rikki,ei-osoite,fi",
-                ),
-            }
-        ]
+        files=FilePayload(
+            name="henkilosto.csv",
+            mimeType="text/csv",
+            buffer=csv_bytes(
+                "Anna Aalto,anna@example.org,fi", "Bo Berg,bo@example.org,sv", "Rikki,ei-osoite,fi"
+            ),
+        )
     )
     page.get_by_role("button", name="Lataa ja esikatsele").click()
 
