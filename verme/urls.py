@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("verme.pages.urls")),
     path("", include("verme.accounts.urls")),
+    path("", include("verme.rounds.urls")),  # before organisations: /o/<slug>/rounds/
+    path("", include("verme.registrations.urls")),
     path("", include("verme.announcements.urls")),
     path("", include("verme.organisations.urls")),
     path("accounts/", include("allauth.urls")),
