@@ -13,6 +13,7 @@ from django.db import transaction
 from verme.accounts.models import User
 from verme.organisations.models import Organisation, Role, Unit
 from verme.organisations.services import membership_grant
+from verme.registrations.demo import seed_registrations
 
 DEMO_PASSWORD = "demo"  # noqa: S105 (documented demo password; refused when DEBUG is off)
 NETWORK_ADMIN_EMAIL = "network@verme.example"
@@ -133,4 +134,6 @@ def seed_demo() -> list[str]:
         language="fi",
     )
     emails.append(NETWORK_ADMIN_EMAIL)
+    for demo in DEMO_ORGANISATIONS:
+        seed_registrations(organisation=Organisation.objects.get(slug=demo.slug))
     return emails

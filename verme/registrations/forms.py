@@ -271,8 +271,8 @@ class MappingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         used: dict[int, str] = {}
-        for target, index in data.items():
-            if index is None:
+        for target, index in list(data.items()):
+            if target not in TARGETS or index is None:
                 continue
             if index in used:
                 self.add_error(target, _("This column is already used for another field."))

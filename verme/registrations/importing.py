@@ -57,6 +57,13 @@ TARGETS: dict[str, StrPromise] = {
     "needs": gettext_lazy("Needs or wishes"),
 }
 REQUIRED_TARGETS = ("first_name", "last_name", "email")
+# Column names other form tools commonly use, beyond the labels above in three languages.
+SYNONYMS: dict[str, set[str]] = {
+    "email": {"email", "e-mail", "sähköposti", "sähköpostiosoite", "e-post", "e-postadress"},
+    "unit": {"koulu", "skola", "school", "toimipiste"},
+    "theme_1": {"teema", "tema", "theme"},
+    "availability": {"aika", "ajat", "tider", "times", "availability"},
+}
 
 
 class ImportRefused(Exception):
@@ -163,7 +170,7 @@ def guess_mapping(headers: list[str]) -> dict[str, int]:
     """Which column fills which field, where a column's name says it in any language."""
     mapping: dict[str, int] = {}
     for target, label in TARGETS.items():
-        names = _in_every_language(label) | {target}
+        names = _in_every_language(label) | {target} | SYNONYMS.get(target, set())
         for index, header in enumerate(headers):
             if header.strip().lower() in names and index not in mapping.values():
                 mapping[target] = index
@@ -313,8 +320,9 @@ class RowReader:
             else:
                 kinds.append(kind)
         language = cells.get("group_language", "")
-        if not language and len(self.round.languages) == 1:
-            language = self.round.languages[0]
+        if not language:  # not asked by the other tool: any language the round offers
+            languages = self.round.languages
+            language = languages[0] if len(languages) == 1 else LanguageWish.EITHER.value
         unit = self._lookup("unit", cells.get("unit", ""), self.units, errors)
         data = RegistrationData(
             first_name=cells.get("first_name", ""),

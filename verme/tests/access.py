@@ -15,6 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from conftest import PERSONA_NAMES, Personas
 from verme.announcements.models import Recipient
 from verme.announcements.tests.factories import a_round, an_announcement
+from verme.registrations.services import registration_import_start
+from verme.registrations.tests.factories import RegistrationFactory
+from verme.rounds.tests.factories import RoundFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 MEMBERS_OF_A = ("coordinator", "mentor", "participant", "leader", "admin")
@@ -121,6 +124,75 @@ ENTRIES: list[Entry] = [
     Entry("announcements:detail", announcement_a, only(ANNOUNCERS)),
     Entry("announcements:send", announcement_a, signed_in(NOT_ALLOWED)),
 ]
+
+
+def verme_round_a(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_a.slug, "pk": RoundFactory.create(organisation=p.org_a).pk}
+
+
+def verme_round_a_seen_from_b(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_b.slug, "pk": RoundFactory.create(organisation=p.org_a).pk}
+
+
+def verme_draft_round_a(p: Personas) -> dict[str, Any]:
+    return {"slug": p.org_a.slug, "pk": RoundFactory.create(organisation=p.org_a, opened=False).pk}
+
+
+def verme_export_a(p: Personas) -> dict[str, Any]:
+    return {**verme_round_a(p), "fmt": "xlsx"}
+
+
+def verme_import_a(p: Personas) -> dict[str, Any]:
+    round_ = RoundFactory.create(organisation=p.org_a)
+    batch = registration_import_start(
+        actor=p.coordinator,
+        round_=round_,
+        file_name="lomake.csv",
+        content=b"Etunimi,Sukunimi,Sahkoposti\nAino,Aalto,aino@a.example.org\n",
+    )
+    return {"slug": p.org_a.slug, "pk": round_.pk, "import_pk": batch.pk}
+
+
+def verme_registration_a(p: Personas) -> dict[str, Any]:
+    round_ = RoundFactory.create(organisation=p.org_a)
+    return {"token": RegistrationFactory.create(round=round_).token}
+
+
+def verme_bad_token(p: Personas) -> dict[str, Any]:
+    verme_registration_a(p)
+    return {"token": "not-a-real-token"}
+
+
+COORDINATOR = ("coordinator",)
+ROUND_PAGES = ("rounds:detail", "rounds:edit", "rounds:themes", "rounds:copy", "registrations:list")
+PRIVATE_PAGES = (
+    "registrations:private",
+    "registrations:private_edit",
+    "registrations:private_cancel",
+)
+VERME_ROUND_ENTRIES: list[Entry] = [
+    Entry("rounds:list", org_a, only(COORDINATOR)),
+    Entry("rounds:create", org_a, only(COORDINATOR)),
+    *[Entry(name, verme_round_a, only(COORDINATOR)) for name in ROUND_PAGES],
+    *[
+        Entry(name, verme_round_a_seen_from_b, only(()), label=f"{name}[B slug, A round]")
+        for name in ROUND_PAGES
+    ],
+    Entry("rounds:open", verme_round_a, everyone(NOT_ALLOWED)),
+    Entry("rounds:close", verme_round_a, everyone(NOT_ALLOWED)),
+    Entry("registrations:export", verme_export_a, only(COORDINATOR)),
+    Entry("registrations:import_upload", verme_round_a, only(COORDINATOR)),
+    Entry("registrations:import_review", verme_import_a, only(COORDINATOR)),
+    Entry("registrations:import_confirm", verme_import_a, everyone(NOT_ALLOWED)),
+    Entry("registrations:signup", verme_round_a, everyone(OK)),
+    Entry("registrations:signup", verme_draft_round_a, everyone(NOT_FOUND), label="signup[draft]"),
+    *[Entry(name, verme_registration_a, everyone(OK)) for name in PRIVATE_PAGES],
+    *[
+        Entry(name, verme_bad_token, everyone(NOT_FOUND), label=f"{name}[bad token]")
+        for name in PRIVATE_PAGES
+    ],
+]
+ENTRIES.extend(VERME_ROUND_ENTRIES)
 
 
 @dataclass(frozen=True)
