@@ -109,7 +109,7 @@ def market_of(inst: Instance, k: int, frame: Frame) -> Market:
     return (ONLINE if frame.online else inst.positions[k].mentor.region, frame.language, frame.slot)
 
 
-def _block_markets(inst: Instance, b: int) -> set[Market]:
+def block_markets(inst: Instance, b: int) -> set[Market]:
     people = [inst.people[i] for i in inst.blocks[b]]
     slots = set.intersection(*(set(p.slots) for p in people))
     languages = set.intersection(*(set(p.languages) for p in people))
@@ -127,22 +127,29 @@ def _block_themes(inst: Instance, b: int) -> list[str]:
     return sorted(listed, key=lambda t: (sum(inst.theme_cost[i][t] for i in inst.blocks[b]), t))
 
 
-def construct(inst: Instance, rng: random.Random) -> Grouping:
+def construct(inst: Instance) -> Grouping:
     state = Grouping(inst)
-    _place_pins(state)
-    markets = {b: _block_markets(inst, b) for b in range(len(inst.blocks))}
+    place_pins(state)
+    markets = {b: block_markets(inst, b) for b in range(len(inst.blocks))}
     flexibility = {b: len(m) for b, m in markets.items()}
     wishes = {b: _block_themes(inst, b) for b in range(len(inst.blocks))}
     for depth in (1, 2, 3, 0):
         _greedy_phase(state, markets, flexibility, wishes, depth)
-    _fill(state, flexibility, rng)
-    _repair_small(state)
-    for k in state.groups:
-        state.retopic(k)
+    finish(state)
     return state
 
 
-def _place_pins(state: Grouping) -> None:
+def finish(state: Grouping) -> None:
+    """Place the still unplaced where they fit best, then mend groups below the minimum."""
+    inst = state.inst
+    flexibility = {b: len(block_markets(inst, b)) for b, k in enumerate(state.where) if k < 0}
+    _fill(state, flexibility)
+    _repair_small(state)
+    for k in state.groups:
+        state.retopic(k)
+
+
+def place_pins(state: Grouping) -> None:
     inst = state.inst
     by_position: dict[int, set[int]] = defaultdict(set)
     for i, k in inst.pinned.items():
@@ -242,7 +249,7 @@ def _greedy_phase(
         state.retopic(k)
 
 
-def _fill(state: Grouping, flexibility: dict[int, int], rng: random.Random) -> None:
+def _fill(state: Grouping, flexibility: dict[int, int]) -> None:
     """Put each unplaced block where it adds the least penalty, if anywhere."""
     inst = state.inst
     for b in sorted((b for b, k in enumerate(state.where) if k < 0), key=lambda b: flexibility[b]):

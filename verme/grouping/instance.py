@@ -60,6 +60,11 @@ class Instance:
         self.themes = self._all_themes()
         self.positions = self._build_positions()
         self.position_index = {pos.id: k for k, pos in enumerate(self.positions)}
+        topics: dict[Topic, None] = {}
+        for pos in self.positions:
+            topics.update(dict.fromkeys(pos.topics))
+        self._plain_topics = [t for t in topics if t.kind != "unit"]
+        self._unit_foci = sorted({t.focus for t in topics if t.kind == "unit" and t.focus})
         self._build_pins()
         self.theme_cost = [self._theme_costs(p) for p in self.people]
 
@@ -239,6 +244,16 @@ class Instance:
         elif topic.kind == "unit" and p.unit != topic.focus:
             cost += w.unit_mismatch
         return cost
+
+    def min_topic_cost(self, i: int) -> float:
+        """The least topic penalty person `i` could have in any group."""
+        unit = self.people[i].unit
+        candidates = list(self._plain_topics)
+        candidates.extend(Topic("unit", f) for f in self._unit_foci if f == unit)
+        foreign = next((f for f in self._unit_foci if f != unit), None)
+        if foreign is not None:
+            candidates.append(Topic("unit", foreign))
+        return min((self.topic_cost(i, t) for t in candidates), default=0.0)
 
     def mentor_theme_cost(self, pos: Position, theme: str) -> float:
         return 0.0 if theme in pos.mentor.themes else self.weights.mentor_theme

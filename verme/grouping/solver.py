@@ -6,8 +6,9 @@ import random
 import time
 from collections.abc import Callable
 
+from .aggregate import build_from_plan, solve_plan
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
-from .heuristic import Grouping, construct, improve
+from .heuristic import Grouping, block_markets, construct, improve, market_of
 from .instance import Instance
 from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
@@ -46,38 +47,36 @@ def solve(
     inst = Instance(problem)
     rng = random.Random(seed)
     report("first grouping")
-    state = construct(inst, rng)
+    state = construct(inst)
     lower = person_bound(inst)
+    report("planning groups with the market model")
+    plan = solve_plan(inst, max(0.1, min(search_end, started + 0.5 * limit) - time.monotonic()))
+    lower = max(lower, plan.bound)
+    if plan.groups:
+        planned = build_from_plan(inst, plan)
+        if planned.penalty() < state.penalty():
+            state = planned
     report("improving by local search")
-    improve(state, min(search_end, started + 0.3 * limit), rng)
-    proven = _search(state, search_end, lower, rng, report)
+    improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
+    lower = max(lower, _search(state, search_end, lower, rng, report))
     report("writing explanations")
-    return _solution(state, max(lower, proven), time.monotonic() - started)
+    return _solution(state, lower, time.monotonic() - started)
 
 
 def person_bound(inst: Instance) -> float:
-    """A proven lower bound on the penalty: each block at its cheapest admissible group.
+    """A proven lower bound on the penalty: each block at its cheapest conceivable place.
 
-    Group-level penalties are never negative, so leaving them out keeps the bound valid.
+    A block that shares a market with some mentor pays at least its cheapest theme and topic;
+    any other block stays unplaced. Group-level penalties are never negative.
     """
+    offered = {market_of(inst, k, f) for k, pos in enumerate(inst.positions) for f in pos.frames}
     total = 0.0
-    best_topic_cost: dict[tuple[int, int], float] = {}
     for b, block in enumerate(inst.blocks):
-        best = inst.weights.unassigned * len(block)
-        pinned = {inst.pinned[i] for i in block if i in inst.pinned}
-        for k, pos in enumerate(inst.positions):
-            if pinned and k not in pinned:
-                continue
-            if not any(inst.block_fits(b, pos, frame) for frame in pos.frames):
-                continue
-            if (b, k) not in best_topic_cost:
-                themes = min(sum(inst.theme_cost[i][t] for i in block) for t in pos.themes)
-                topics = min(sum(inst.topic_cost(i, t) for i in block) for t in pos.topics)
-                best_topic_cost[b, k] = themes + topics
-            best = min(best, best_topic_cost[b, k])
-            if best == 0:
-                break
-        total += best
+        if block_markets(inst, b) & offered:
+            total += min(sum(inst.theme_cost[i][t] for i in block) for t in inst.themes)
+            total += sum(inst.min_topic_cost(i) for i in block)
+        else:
+            total += inst.weights.unassigned * len(block)
     return total
 
 

@@ -1,0 +1,219 @@
+"""The market model: a relaxation that gives a proven bound and a plan for which groups to open.
+
+People who can meet in the same *market* (region or online, language, slot) and are placed on the
+same theme are interchangeable as far as the per-person penalties go, so the model only decides
+how many groups each mentor opens in each (market, theme) cell and how many people each cell
+takes: a flow with integer group counts. It drops what depends on a group's exact membership
+(apart and supervises pairs, unit mixing, novices, the group's kind), which are all penalties of
+at least zero or restrictions, so its optimum and HiGHS's dual bound on it are lower bounds on
+the real penalty. Its solution tells the heuristic which (mentor, frame, theme) groups to open.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from .heuristic import Grouping, Market, block_markets, finish, market_of, place_pins
+from .instance import Frame, Instance
+from .milp import _Builder
+
+OTHER = "\x00other"
+
+
+@dataclass
+class Plan:
+    bound: float
+    """Proven lower bound on the penalty (-inf when HiGHS found none)."""
+    value: float
+    """The model's value for its best solution (inf if none)."""
+    optimal: bool
+    groups: list[tuple[list[int], Frame, str]] = field(default_factory=list)
+    """Groups to open: (the positions it may use, frame, theme)."""
+    cells: dict[int, tuple[Market, str]] = field(default_factory=dict)
+    """Where each block goes: its market and theme (OTHER: any theme the block did not list)."""
+
+
+def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Plan:
+    """Solve the market model within `time_limit` seconds (`relax`: linear relaxation only)."""
+    w, size = inst.weights, inst.size
+    m = _Builder()
+    # Entities: every fixed position alone, and each mentor's unfixed positions as one pool.
+    entities: list[list[int]] = []
+    pools: dict[str, list[int]] = defaultdict(list)
+    for k, pos in enumerate(inst.positions):
+        if pos.fixed is not None:
+            entities.append([k])
+        else:
+            pools[pos.mentor.id].append(k)
+    entities.extend(pools.values())
+    markets_of = [block_markets(inst, b) for b in range(len(inst.blocks))]
+    demand: dict[Market, set[str]] = defaultdict(set)
+    for b, markets in enumerate(markets_of):
+        themes = {t for i in inst.blocks[b] for t in inst.people[i].themes}
+        for market in markets:
+            demand[market].update(themes)
+    g: dict[tuple[int, Frame, str], int] = {}
+    cell_groups: dict[tuple[Market, str], list[int]] = defaultdict(list)
+    per_slot: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
+    for e, ks in enumerate(entities):
+        pos = inst.positions[ks[0]]
+        terms = []
+        for frame in pos.frames:
+            market = market_of(inst, ks[0], frame)
+            if market not in demand:
+                continue
+            wanted = demand[market] | set(pos.mentor.themes)
+            for theme in pos.themes:
+                if theme not in wanted and len(pos.themes) > 1:
+                    continue
+                v = m.var(inst.mentor_theme_cost(pos, theme), 1.0, not relax, 0.0)
+                g[e, frame, theme] = v
+                cell_groups[market, theme].append(v)
+                terms.append((v, 1.0))
+                per_slot[pos.mentor.id, frame.slot].append((v, 1.0))
+        if terms:
+            m.row(terms, 0.0, float(len(ks)))
+    for terms in per_slot.values():
+        if len(terms) > 1:
+            m.row(terms, 0.0, 1.0)
+    # count[cell]: how many groups a (market, theme) cell has.
+    count: dict[tuple[Market, str], int] = {}
+    for cell, groups in cell_groups.items():
+        count[cell] = c = m.var(0.0, float(len(groups)), False, 0.0)
+        m.row([(c, 1.0), *((v, -1.0) for v in groups)], 0.0, 0.0)
+    cell_people: dict[tuple[Market, str], list[tuple[int, float]]] = defaultdict(list)
+    market_other: dict[Market, list[tuple[int, float]]] = defaultdict(list)
+    z: dict[tuple[int, Market, str], int] = {}
+    for b, block in enumerate(inst.blocks):
+        n = float(len(block))
+        topic = sum(inst.min_topic_cost(i) for i in block)
+        listed = {t for i in block for t in inst.people[i].themes}
+        pinned = {inst.pinned[i] for i in block if i in inst.pinned}
+        allowed: set[Market] | None = None
+        if pinned:
+            allowed = {market_of(inst, k, f) for k in pinned for f in inst.positions[k].frames}
+        row = []
+        for market in markets_of[b]:
+            if allowed is not None and market not in allowed:
+                continue
+            for theme in listed:
+                if (market, theme) not in cell_groups:
+                    continue
+                cost = sum(inst.theme_cost[i][theme] for i in block) + topic
+                z[b, market, theme] = v = m.var(cost, 1.0, False, 0.0)
+                cell_people[market, theme].append((v, n))
+                row.append((v, 1.0))
+                # Nobody is in a cell without a group there: weak in count, strong in the LP.
+                m.row([(v, 1.0), (count[market, theme], -1.0)], -np.inf, 0.0)
+            if len(listed) < len(inst.themes):
+                cost = sum(inst.weights.no_wish for _ in block) + topic
+                z[b, market, OTHER] = v = m.var(cost, 1.0, False, 0.0)
+                market_other[market].append((v, n))
+                row.append((v, 1.0))
+        if pinned and row:
+            m.row(row, 1.0, 1.0)
+        else:
+            u = m.var(w.unassigned * n, 1.0, False, 0.0)
+            m.row([*row, (u, 1.0)], 1.0, 1.0)
+    # People placed on a theme they did not list fill any theme's groups in their market.
+    fillers: dict[tuple[Market, str], int] = {}
+    by_market: dict[Market, list[str]] = defaultdict(list)
+    for market, theme in cell_groups:
+        by_market[market].append(theme)
+    for market, others in market_other.items():
+        terms = []
+        for theme in by_market[market]:
+            fillers[market, theme] = v = m.var(0.0, np.inf, False, 0.0)
+            terms.append((v, 1.0))
+        m.row([*terms, *((v, -c) for v, c in others)], 0.0, 0.0)
+    for market, theme in cell_groups:
+        people = list(cell_people.get((market, theme), []))
+        if (market, theme) in fillers:
+            people.append((fillers[market, theme], 1.0))
+        c = count[market, theme]
+        m.row([*people, (c, -float(size.min))], 0.0, np.inf)
+        m.row([*people, (c, -float(size.max))], -np.inf, 0.0)
+        if w.size > 0:
+            d = m.var(w.size, np.inf, False, 0.0)
+            m.row([(d, 1.0), *((v, -n) for v, n in people), (c, float(size.target))], 0.0, np.inf)
+            m.row([(d, 1.0), *people, (c, -float(size.target))], 0.0, np.inf)
+    h = m.highs()
+    h.setOptionValue("time_limit", max(0.05, time_limit))
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.run()
+    info = h.getInfo()
+    status = h.getModelStatus()
+    optimal = status == highspy.HighsModelStatus.kOptimal
+    if relax:
+        bound = float(info.objective_function_value) if optimal else -np.inf
+    else:
+        bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else -np.inf
+    if info.primal_solution_status != 2:
+        return Plan(bound, np.inf, False)
+    values = h.getSolution().col_value
+    plan = Plan(bound, float(info.objective_function_value), optimal)
+    for (e, frame, theme), v in g.items():
+        count = round(values[v])
+        if count >= 1:
+            plan.groups.append((entities[e], frame, theme))
+    best: dict[int, tuple[float, Market, str]] = {}
+    for (b, market, theme), v in z.items():
+        if values[v] > 1e-6 and (b not in best or values[v] > best[b][0]):
+            best[b] = (values[v], market, theme)
+    plan.cells = {b: (market, theme) for b, (_, market, theme) in best.items()}
+    return plan
+
+
+def build_from_plan(inst: Instance, plan: Plan) -> Grouping:
+    """Open the planned groups and deal each block into the emptiest group of its cell."""
+    state = Grouping(inst)
+    place_pins(state)
+    cells: dict[tuple[Market, str], list[int]] = defaultdict(list)
+    markets: dict[Market, list[int]] = defaultdict(list)
+    for positions, frame, theme in plan.groups:
+        for k in positions:
+            pos = inst.positions[k]
+            group = state.groups.get(k)
+            if (
+                group is not None
+                and group.frame == frame
+                and k not in cells[_cell(inst, k, frame, theme)]
+            ):
+                break
+            if k not in state.groups and frame.slot not in state.mentor_slots[pos.mentor.id]:
+                state.open(k, frame, theme, pos.topics[0])
+                break
+        else:
+            continue
+        cells[_cell(inst, k, frame, theme)].append(k)
+        markets[market_of(inst, k, frame)].append(k)
+    # Fillers (placed on a theme they did not list) come last, into the emptiest groups.
+    order = sorted(
+        plan.cells,
+        key=lambda b: (
+            plan.cells[b][1] == OTHER,
+            -len(inst.blocks[b]),
+            inst.novice[inst.blocks[b][0]],
+            b,
+        ),
+    )
+    for b in order:
+        if state.where[b] >= 0 or any(i in inst.pinned for i in inst.blocks[b]):
+            continue
+        market, theme = plan.cells[b]
+        options = markets[market] if theme == OTHER else cells[market, theme]
+        joinable = [k for k in options if state.can_join(k, b)]
+        if joinable:
+            state.add(min(joinable, key=lambda k: (len(state.groups[k].members), k)), b)
+    for k in state.groups:
+        state.retopic(k)
+    finish(state)
+    return state
+
+
+def _cell(inst: Instance, k: int, frame: Frame, theme: str) -> tuple[Market, str]:
+    return market_of(inst, k, frame), theme
