@@ -157,8 +157,7 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
     values = h.getSolution().col_value
     plan = Plan(bound, float(info.objective_function_value), optimal)
     for (e, frame, theme), v in g.items():
-        count = round(values[v])
-        if count >= 1:
+        if values[v] > 0.5:
             plan.groups.append((entities[e], frame, theme))
     best: dict[int, tuple[float, Market, str]] = {}
     for (b, market, theme), v in z.items():
