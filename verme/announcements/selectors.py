@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import format_html
@@ -189,3 +190,44 @@ def embed_codes(*, round_: Round) -> list[EmbedCode]:
             )
         )
     return codes
+
+
+@dataclass(frozen=True)
+class MessagePreview:
+    """The announcement as the first recipient in one language will read it."""
+
+    language: str
+    language_name: str
+    subject: str
+    text: str
+
+
+def message_previews(
+    *, announcement: Announcement, recipients: list[Recipient]
+) -> list[MessagePreview]:
+    """One rendered message per language on the list, with the same templates as the e-mail."""
+    names = dict(settings.LANGUAGES)
+    first_by_language: dict[str, Recipient] = {}
+    for recipient in recipients:
+        first_by_language.setdefault(recipient.language, recipient)
+    previews = []
+    for language, recipient in first_by_language.items():
+        context = {
+            **message_context(recipient=recipient, round_=announcement.round),
+            "site_url": settings.SITE_URL,
+            "language": language,
+        }
+        with translation.override(language):
+            subject = " ".join(
+                render_to_string("announcements/email/announcement_subject.txt", context).split()
+            )
+            text = render_to_string("announcements/email/announcement.txt", context)
+        previews.append(
+            MessagePreview(
+                language=language,
+                language_name=str(names.get(language, language)),
+                subject=subject,
+                text=text,
+            )
+        )
+    return previews

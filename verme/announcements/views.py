@@ -21,6 +21,7 @@ from verme.announcements.selectors import (
     announcement_get,
     announcement_recipients,
     embed_codes,
+    message_previews,
     opted_out_emails,
     recipient_by_token,
     recipient_has_opted_out,
@@ -161,6 +162,7 @@ def announcement_detail(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             "recipients": recipients,
             "opted_out": opted_out,
             "sendable": len([r for r in recipients if r.email not in opted_out]),
+            "previews": message_previews(announcement=announcement, recipients=recipients),
             "is_public": announcement.round.status == Round.Status.OPEN,
         },
     )
@@ -191,10 +193,11 @@ def unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     """Stop announcements to this address: GET asks, POST (the button) does it."""
     organisation = get_object_or_404(Organisation, slug=slug)
     recipient = recipient_by_token(organisation=organisation, token=token)
-    if request.method == "POST":
+    if request.method == "POST":  # idempotent, so the answer is the page itself, not a redirect
         optout_create(recipient=recipient)
-        return redirect(request.path)
-    done = recipient_has_opted_out(recipient=recipient)
+        done = True
+    else:
+        done = recipient_has_opted_out(recipient=recipient)
     language = _reader_language(request, recipient.language)
     return _render_in(
         request,
