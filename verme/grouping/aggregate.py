@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from .heuristic import Grouping, Market, block_markets, finish, market_of, place_pins
+from .heuristic import Grouping, Market, block_markets, construct, market_of, place_pins
 from .instance import Frame, Instance
 from .milp import _Builder
 
@@ -37,9 +37,32 @@ class Plan:
     """Where each block goes: its market and theme (OTHER: any theme the block did not list)."""
 
 
-def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Plan:
-    """Solve the market model within `time_limit` seconds (`relax`: linear relaxation only)."""
+def regions(inst: Instance) -> dict[str | None, list[int]]:
+    """Blocks by the region of their first member."""
+    out: dict[str | None, list[int]] = defaultdict(list)
+    for b, block in enumerate(inst.blocks):
+        out[inst.people[block[0]].region].append(b)
+    return dict(out)
+
+
+def solve_plan(
+    inst: Instance,
+    time_limit: float,
+    *,
+    relax: bool = False,
+    region: tuple[str | None] | None = None,
+) -> Plan:
+    """Solve the market model within `time_limit` seconds (`relax`: linear relaxation only).
+
+    With `region=(r,)` only the blocks of region r are modelled, with their region's mentors
+    for meetings in person; online groups are then relaxed to a count per (slot, language,
+    theme) bounded by how many mentors could lead one, with no minimum size, no size penalty and
+    no mentor-theme penalty, as if no other region used them. Each region's value is then a
+    lower bound on that region's share of the penalty, so the regions' bounds add up to a
+    proven bound, and the plan only opens groups that meet in person.
+    """
     w, size = inst.weights, inst.size
+    chosen = regions(inst).get(region[0], []) if region else list(range(len(inst.blocks)))
     m = _Builder()
     # Entities: every fixed position alone, and each mentor's unfixed positions as one pool.
     entities: list[list[int]] = []
@@ -50,9 +73,9 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
         else:
             pools[pos.mentor.id].append(k)
     entities.extend(pools.values())
-    markets_of = [block_markets(inst, b) for b in range(len(inst.blocks))]
+    markets_of = {b: block_markets(inst, b) for b in chosen}
     demand: dict[Market, set[str]] = defaultdict(set)
-    for b, markets in enumerate(markets_of):
+    for b, markets in markets_of.items():
         themes = {t for i in inst.blocks[b] for t in inst.people[i].themes}
         for market in markets:
             demand[market].update(themes)
@@ -64,7 +87,9 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
         terms = []
         for frame in pos.frames:
             market = market_of(inst, ks[0], frame)
-            if market not in demand:
+            if market not in demand or (
+                region and (frame.online or pos.mentor.region != region[0])
+            ):
                 continue
             wanted = demand[market] | set(pos.mentor.themes)
             for theme in pos.themes:
@@ -85,10 +110,21 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
     for cell, groups in cell_groups.items():
         count[cell] = c = m.var(0.0, float(len(groups)), False, 0.0)
         m.row([(c, 1.0), *((v, -1.0) for v in groups)], 0.0, 0.0)
+    shared: set[tuple[Market, str]] = set()
+    if region:
+        for market, supply in _online_supply(inst, demand).items():
+            terms = []
+            for theme in demand[market]:
+                count[market, theme] = c = m.var(0.0, float(supply), not relax, 0.0)
+                cell_groups[market, theme] = []
+                shared.add((market, theme))
+                terms.append((c, 1.0))
+            m.row(terms, 0.0, float(supply))
     cell_people: dict[tuple[Market, str], list[tuple[int, float]]] = defaultdict(list)
     market_other: dict[Market, list[tuple[int, float]]] = defaultdict(list)
     z: dict[tuple[int, Market, str], int] = {}
-    for b, block in enumerate(inst.blocks):
+    for b in chosen:
+        block = inst.blocks[b]
         n = float(len(block))
         topic = sum(inst.min_topic_cost(i) for i in block)
         listed = {t for i in block for t in inst.people[i].themes}
@@ -135,8 +171,10 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
         if (market, theme) in fillers:
             people.append((fillers[market, theme], 1.0))
         c = count[market, theme]
-        m.row([*people, (c, -float(size.min))], 0.0, np.inf)
         m.row([*people, (c, -float(size.max))], -np.inf, 0.0)
+        if (market, theme) in shared:
+            continue
+        m.row([*people, (c, -float(size.min))], 0.0, np.inf)
         if w.size > 0:
             d = m.var(w.size, np.inf, False, 0.0)
             m.row([(d, 1.0), *((v, -n) for v, n in people), (c, float(size.target))], 0.0, np.inf)
@@ -165,6 +203,17 @@ def solve_plan(inst: Instance, time_limit: float, *, relax: bool = False) -> Pla
             best[b] = (values[v], market, theme)
     plan.cells = {b: (market, theme) for b, (_, market, theme) in best.items()}
     return plan
+
+
+def _online_supply(inst: Instance, demand: dict[Market, set[str]]) -> dict[Market, int]:
+    """How many mentors could lead an online group in each online market with demand."""
+    mentors: dict[Market, set[str]] = defaultdict(set)
+    for k, pos in enumerate(inst.positions):
+        for frame in pos.frames:
+            market = market_of(inst, k, frame)
+            if frame.online and market in demand:
+                mentors[market].add(pos.mentor.id)
+    return {market: len(ids) for market, ids in mentors.items()}
 
 
 def build_from_plan(inst: Instance, plan: Plan) -> Grouping:
@@ -210,8 +259,7 @@ def build_from_plan(inst: Instance, plan: Plan) -> Grouping:
             state.add(min(joinable, key=lambda k: (len(state.groups[k].members), k)), b)
     for k in state.groups:
         state.retopic(k)
-    finish(state)
-    return state
+    return construct(inst, state)
 
 
 def _cell(inst: Instance, k: int, frame: Frame, theme: str) -> tuple[Market, str]:

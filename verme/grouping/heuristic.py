@@ -127,9 +127,11 @@ def _block_themes(inst: Instance, b: int) -> list[str]:
     return sorted(listed, key=lambda t: (sum(inst.theme_cost[i][t] for i in inst.blocks[b]), t))
 
 
-def construct(inst: Instance) -> Grouping:
-    state = Grouping(inst)
-    place_pins(state)
+def construct(inst: Instance, state: Grouping | None = None) -> Grouping:
+    """Open groups greedily for everyone not yet placed (in `state`, or from scratch)."""
+    if state is None:
+        state = Grouping(inst)
+        place_pins(state)
     markets = {b: block_markets(inst, b) for b in range(len(inst.blocks))}
     flexibility = {b: len(m) for b, m in markets.items()}
     wishes = {b: _block_themes(inst, b) for b in range(len(inst.blocks))}

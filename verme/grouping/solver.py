@@ -6,7 +6,7 @@ import random
 import time
 from collections.abc import Callable
 
-from .aggregate import build_from_plan, solve_plan
+from .aggregate import Plan, build_from_plan, regions, solve_plan
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
 from .heuristic import Grouping, block_markets, construct, improve, market_of
 from .instance import Instance
@@ -16,6 +16,9 @@ from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
 DEFAULT_TIME_LIMIT_S = 30.0
 FULL_MODEL_MAX_PAIRS = 6000
 """Up to this many admissible (block, position) pairs the whole problem goes to HiGHS at once."""
+
+WHOLE_PLAN_MAX_BLOCKS = 400
+"""Larger problems are planned region by region (online groups relaxed, then formed last)."""
 
 Progress = Callable[[float, str], None]
 
@@ -50,7 +53,7 @@ def solve(
     state = construct(inst)
     lower = person_bound(inst)
     report("planning groups with the market model")
-    plan = solve_plan(inst, max(0.1, min(search_end, started + 0.5 * limit) - time.monotonic()))
+    plan = _plan(inst, min(search_end, started + 0.5 * limit), report)
     lower = max(lower, plan.bound)
     if plan.groups:
         planned = build_from_plan(inst, plan)
@@ -61,6 +64,26 @@ def solve(
     lower = max(lower, _search(state, search_end, lower, rng, report))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
+
+
+def _plan(inst: Instance, end: float, report: Callable[[str], None]) -> Plan:
+    """The market model for the whole problem, or region by region when it is large."""
+    if len(inst.blocks) <= WHOLE_PLAN_MAX_BLOCKS:
+        return solve_plan(inst, max(0.1, end - time.monotonic()))
+    by_region = regions(inst)
+    merged = Plan(bound=0.0, value=0.0, optimal=True)
+    left = sum(len(blocks) for blocks in by_region.values())
+    for name, blocks in sorted(by_region.items(), key=lambda item: -len(item[1])):
+        share = len(blocks) / left
+        left -= len(blocks)
+        report(f"planning region {name}")
+        plan = solve_plan(inst, max(0.1, share * (end - time.monotonic())), region=(name,))
+        merged.bound += plan.bound
+        merged.value += plan.value
+        merged.optimal = merged.optimal and plan.optimal
+        merged.groups.extend(plan.groups)
+        merged.cells.update(plan.cells)
+    return merged
 
 
 def person_bound(inst: Instance) -> float:
