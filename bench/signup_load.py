@@ -314,13 +314,18 @@ def _server_env(database_env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _manage(env: dict[str, str], *args: str) -> str:
+def _run(env: dict[str, str], *args: str) -> str:
+    """Run Python in the project with the benchmark's environment; fail with its output."""
     result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    return _run(env, "manage.py", *args)
 
 
 def _free_port() -> int:
@@ -403,28 +408,12 @@ def run_one(
         _manage(env, "migrate", "--noinput")
         _manage(env, "createcachetable")
         _manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        setup = json.loads(
-            subprocess.run(
-                [PYTHON, "-m", "bench.signup_load", "setup"],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
+        setup = json.loads(_run(env, "-m", "bench.signup_load", "setup"))
         with gunicorn(env, workers) as port:
             _warm_up(port, clients, setup["signup_path"])
             healthz, healthz_wall = measure_healthz(port, clients, healthz_requests)
             form, submit, signup_wall = measure_signups(port, clients, signups, setup)
-        count = subprocess.run(
-            [PYTHON, "-m", "bench.signup_load", "count", str(setup["round_id"])],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        count = _run(env, "-m", "bench.signup_load", "count", str(setup["round_id"]))
         return RunResult(
             database=label,
             clients=clients,
