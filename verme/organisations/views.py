@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -13,6 +14,7 @@ from verme.organisations.selectors import (
     user_organisations,
     user_roles_in,
 )
+from verme.rounds.selectors import organisation_rounds
 
 ROLE_TEMPLATES = {
     Role.COORDINATOR: "organisations/dashboards/coordinator.html",
@@ -75,6 +77,10 @@ def role_dashboard(request: HttpRequest, slug: str, role: str) -> HttpResponse:
         raise Http404 from exc
     organisation, roles = _get_organisation_for_user(request, slug, role=wanted)
     context: dict[str, object] = {"organisation": organisation, "role": wanted, "roles": roles}
+    if wanted is Role.COORDINATOR:
+        context["rounds"] = organisation_rounds(organisation=organisation).annotate(
+            registration_count=Count("registrations", filter=~Q(registrations__status="cancelled"))
+        )
     if wanted is Role.ADMIN:
         context["units"] = organisation_units(organisation=organisation)
         context["people_by_role"] = organisation_people_by_role(organisation=organisation)
