@@ -110,6 +110,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 20),
             },
+            # Tests use a file too, so that concurrent writers wait as they do in production
+            # (an in-memory database answers "locked" at once instead of waiting).
+            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
