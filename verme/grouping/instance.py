@@ -58,6 +58,12 @@ class Instance:
         self._build_conflicts()
         self._build_blocks()
         self.themes = self._all_themes()
+        kinds: dict[str, None] = {DEFAULT_KIND: None}
+        for p in self.people:
+            kinds.update(dict.fromkeys(p.kinds))
+        self._kinds = tuple(kinds)
+        self._levels = sorted({p.level for p in self.people if p.level})
+        self._subjects = sorted({s for p in self.people for s in p.subjects})
         self.positions = self._build_positions()
         self.position_index = {pos.id: k for k, pos in enumerate(self.positions)}
         topics: dict[Topic, None] = {}
@@ -127,19 +133,13 @@ class Instance:
         return tuple(seen) or (DEFAULT_THEME,)
 
     def _all_topics(self, mentor: Mentor, kind: str | None) -> tuple[Topic, ...]:
-        kinds: dict[str, None] = {DEFAULT_KIND: None}
-        for p in self.people:
-            kinds.update(dict.fromkeys(p.kinds))
-        if kind is not None:
-            kinds = {kind: None}
+        kinds = (kind,) if kind is not None else self._kinds
         topics: list[Topic] = []
         for k in kinds:
             if k == "level":
-                levels = sorted({p.level for p in self.people if p.level})
-                topics.extend(Topic(k, level) for level in levels)
+                topics.extend(Topic(k, level) for level in self._levels)
             elif k == "subject":
-                subjects = sorted({s for p in self.people for s in p.subjects})
-                topics.extend(Topic(k, subject) for subject in subjects)
+                topics.extend(Topic(k, subject) for subject in self._subjects)
             elif k == "unit":
                 if mentor.unit:
                     topics.append(Topic(k, mentor.unit))

@@ -14,8 +14,8 @@ from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
 
 DEFAULT_TIME_LIMIT_S = 30.0
-FULL_MODEL_MAX_PAIRS = 6000
-"""Up to this many admissible (block, position) pairs the whole problem goes to HiGHS at once."""
+FULL_MODEL_MAX_PAIRS = 25_000
+"""Up to this many (block, position) pairs the whole problem goes to HiGHS at once."""
 
 WHOLE_PLAN_MAX_BLOCKS = 400
 """Larger problems are planned region by region (online groups relaxed, then formed last)."""
@@ -103,15 +103,6 @@ def person_bound(inst: Instance) -> float:
     return total
 
 
-def _pairs(inst: Instance) -> int:
-    return sum(
-        1
-        for b in range(len(inst.blocks))
-        for pos in inst.positions
-        if any(inst.block_fits(b, pos, f) for f in pos.frames)
-    )
-
-
 def _search(
     state: Grouping,
     end: float,
@@ -124,10 +115,7 @@ def _search(
     positions = list(range(len(inst.positions)))
     if state.penalty() <= lower + 1e-6 or not positions:
         return lower
-    if (
-        len(inst.blocks) * len(positions) <= 4 * FULL_MODEL_MAX_PAIRS
-        or _pairs(inst) <= FULL_MODEL_MAX_PAIRS
-    ):
+    if len(inst.blocks) * len(positions) <= FULL_MODEL_MAX_PAIRS:
         report("solving the whole model with HiGHS")
         result = solve_neighbourhood(state, positions, end - time.monotonic())
         return result.bound
