@@ -90,7 +90,11 @@ Reading the figures:
   the same transaction. No task worker runs during the benchmark, so the
   e-mails wait in the queue (in production `manage.py db_worker` sends them).
 - SQLite serialises writers; its sign-ups queue on the write lock (busy timeout 20 s) instead of
-  failing. PostgreSQL keeps a connection per worker (`DATABASE_CONN_MAX_AGE`).
+  failing. PostgreSQL keeps a connection per worker (`DATABASE_CONN_MAX_AGE`). With one client
+  at a time a sign-up costs about the same on both (`python -m bench.signup_load --clients 1
+  --signups 40`); under 50 clients the PostgreSQL server's own processes compete for the same
+  two cores as the four workers and the load generator, which SQLite, running inside the
+  workers, does not.
 - The sign-up form accepts 10 submissions per client address in ten minutes. It keys on
   `REMOTE_ADDR` only and has no setting, so the clients connect from distinct loopback addresses
   (127.0.x.y), {signup_load.SIGNUPS_PER_ADDRESS} sign-ups each: the limit stays on and is
