@@ -222,23 +222,15 @@ def build_from_plan(inst: Instance, plan: Plan) -> Grouping:
     place_pins(state)
     cells: dict[tuple[Market, str], list[int]] = defaultdict(list)
     markets: dict[Market, list[int]] = defaultdict(list)
+    used: set[int] = set()
     for positions, frame, theme in plan.groups:
-        for k in positions:
-            pos = inst.positions[k]
-            group = state.groups.get(k)
-            if (
-                group is not None
-                and group.frame == frame
-                and k not in cells[_cell(inst, k, frame, theme)]
-            ):
-                break
-            if k not in state.groups and frame.slot not in state.mentor_slots[pos.mentor.id]:
-                state.open(k, frame, theme, pos.topics[0])
-                break
-        else:
+        k = _position_for(state, positions, frame, used)
+        if k is None:
             continue
-        cells[_cell(inst, k, frame, theme)].append(k)
-        markets[market_of(inst, k, frame)].append(k)
+        used.add(k)
+        market = market_of(inst, k, frame)
+        cells[market, theme].append(k)
+        markets[market].append(k)
     # Fillers (placed on a theme they did not list) come last, into the emptiest groups.
     order = sorted(
         plan.cells,
@@ -262,5 +254,17 @@ def build_from_plan(inst: Instance, plan: Plan) -> Grouping:
     return construct(inst, state)
 
 
-def _cell(inst: Instance, k: int, frame: Frame, theme: str) -> tuple[Market, str]:
-    return market_of(inst, k, frame), theme
+def _position_for(
+    state: Grouping, positions: list[int], frame: Frame, used: set[int]
+) -> int | None:
+    """A group already opened for a pin in this frame, else a free position, opened now."""
+    for k in positions:
+        group = state.groups.get(k)
+        if group is not None and group.frame == frame and k not in used:
+            return k
+    for k in positions:
+        pos = state.inst.positions[k]
+        if k not in state.groups and frame.slot not in state.mentor_slots[pos.mentor.id]:
+            state.open(k, frame, pos.themes[0], pos.topics[0])
+            return k
+    return None

@@ -84,22 +84,6 @@ class Grouping:
             g.penalty for g in self.groups.values()
         )
 
-    def snapshot(self) -> dict[int, tuple[Frame, str, Topic, tuple[int, ...]]]:
-        return {
-            k: (g.frame, g.theme, g.topic, tuple(sorted(g.blocks))) for k, g in self.groups.items()
-        }
-
-    def restore(self, snap: dict[int, tuple[Frame, str, Topic, tuple[int, ...]]]) -> None:
-        for k in list(self.groups):
-            self.close(k)
-        for k, (frame, theme, topic, blocks) in snap.items():
-            self.open(k, frame, theme, topic)
-            for b in blocks:
-                self.add(k, b)
-            self.groups[k].penalty = group_penalty(
-                self.inst, k, theme, topic, self.groups[k].members
-            )
-
 
 def _is_pinned(inst: Instance, b: int) -> bool:
     return any(i in inst.pinned for i in inst.blocks[b])

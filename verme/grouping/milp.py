@@ -319,17 +319,15 @@ def _group_rows(
             np.inf,
         )
     # Novices: no lone novice, and at least one experienced member.
-    novice_terms = [(x[b, k], float(sum(inst.novice[i] for i in inst.blocks[b]))) for b in blocks]
-    novice_terms = [(v, c) for v, c in novice_terms if c > 0]
+    novices = {b: sum(inst.novice[i] for i in inst.blocks[b]) for b in blocks}
+    novice_terms = [(x[b, k], float(n)) for b, n in novices.items() if n > 0]
+    experienced = [(x[b, k], float(len(inst.blocks[b]) - n)) for b, n in novices.items()]
     n_nov = sum(inst.novice[i] for i in members)
     if novice_terms:
         nu = m.var(0.0, 1.0, True, float(n_nov > 0))
         m.row([*novice_terms, (nu, -float(size.max))], -np.inf, 0.0)
         s = m.var(w.lone_novice, 2.0, False, float(n_nov == 1))
         m.row([(s, 1.0), (nu, -2.0), *novice_terms], 0.0, np.inf)
-    experienced = [
-        (v, c - nc) for (v, c), (_, nc) in zip(placed, _novice_counts(inst, blocks), strict=True)
-    ]
     z = m.var(w.no_experienced, 1.0, False, float(group is not None and n_nov == n_now))
     m.row([(z, 1.0), *((v, c) for v, c in experienced if c > 0), *closed], 0.0, np.inf)
 
@@ -341,10 +339,6 @@ def _unit_counts(inst: Instance, b: int) -> dict[str, float]:
         if unit is not None:
             out[unit] += 1.0
     return out
-
-
-def _novice_counts(inst: Instance, blocks: list[int]) -> list[tuple[int, float]]:
-    return [(b, float(sum(inst.novice[i] for i in inst.blocks[b]))) for b in blocks]
 
 
 def _apply(
