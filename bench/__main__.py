@@ -85,7 +85,8 @@ Reading the figures:
 
 - The load generator (Python threads, `http.client`) runs on the same machine as the server and
   takes part of its CPU; every figure is a floor for a server of its own.
-- The form page is the heavier half: it renders every theme, unit and weekly time slot. The POST
+- The form page renders every theme, unit and weekly time slot; the two halves cost about the
+  same. The POST
   validates, writes the registration and its time slots, and queues the confirmation e-mail in
   the same transaction. No task worker runs during the benchmark, so the
   e-mails wait in the queue (in production `manage.py db_worker` sends them).
