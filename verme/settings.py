@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "verme.rounds",
     "verme.registrations",
     "verme.announcements",
+    "verme.mentors",
+    "verme.groups",
     "verme.pages",
     "verme.admin_site.VermeAdminConfig",
     "django.contrib.auth",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from verme.accounts.models import User
+from verme.groups.demo import seed_groups
 from verme.organisations.models import Organisation, Role, Unit
 from verme.organisations.services import membership_grant
 from verme.registrations.demo import seed_registrations
@@ -135,5 +136,12 @@ def seed_demo() -> list[str]:
     )
     emails.append(NETWORK_ADMIN_EMAIL)
     for demo in DEMO_ORGANISATIONS:
-        seed_registrations(organisation=Organisation.objects.get(slug=demo.slug))
+        organisation = Organisation.objects.get(slug=demo.slug)
+        seed_registrations(organisation=organisation)
+        seed_groups(
+            organisation=organisation,
+            mentor_user=User.objects.get(
+                email=f"{ROLE_EMAIL_PREFIX[Role.MENTOR]}@{demo.slug}.example"
+            ),
+        )
     return emails

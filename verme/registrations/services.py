@@ -45,6 +45,12 @@ def _find_existing(*, round_: Round, email: str) -> Registration | None:
     )
 
 
+def _place_late(registration: Registration) -> None:
+    from verme.groups.services import registration_place_late  # groups build on registrations
+
+    registration_place_late(registration=registration)
+
+
 @transaction.atomic
 def _submit_once(
     *,
@@ -69,6 +75,11 @@ def _submit_once(
         registration.source = source
     registration.save()
     registration.available_slots.set(data.slots)
+    if registration.status == Registration.Status.REGISTERED and (
+        before is None or before["status"] == Registration.Status.CANCELLED
+    ):
+        # After publishing, a new sign-up joins an existing group or the waiting list.
+        transaction.on_commit(lambda: _place_late(registration))
     audit_record(
         actor=user,
         organisation=organisation,

@@ -195,6 +195,50 @@ VERME_ROUND_ENTRIES: list[Entry] = [
 ENTRIES.extend(VERME_ROUND_ENTRIES)
 
 
+def groups_round_a(p: Personas) -> dict[str, Any]:
+    from verme.mentors.tests.factories import a_round_mentor
+
+    round_ = RoundFactory.create(organisation=p.org_a)
+    return {"slug": p.org_a.slug, "pk": round_.pk, "mentor_pk": a_round_mentor(round_).pk}
+
+
+def groups_proposal_a(p: Personas, *, slug: str = "") -> dict[str, Any]:
+    from verme.grouping import Weights
+    from verme.groups.services import proposal_create
+
+    round_ = RoundFactory.create(organisation=p.org_a)
+    proposal = proposal_create(actor=None, round_=round_, weights=Weights(), time_limit_s=1)
+    return {"slug": slug or p.org_a.slug, "pk": proposal.pk}
+
+
+GROUP_ROUND_PAGES = ("mentors:list", "mentors:add", "groups:proposals", "groups:compare")
+GROUP_POSTS = ("groups:move", "groups:pin", "groups:rerun", "groups:publish")
+VERME_GROUP_ENTRIES: list[Entry] = [
+    *[Entry(name, lambda p: verme_round_a(p), only(COORDINATOR)) for name in GROUP_ROUND_PAGES],
+    *[
+        Entry(name, verme_round_a_seen_from_b, only(()), label=f"{name}[B slug, A round]")
+        for name in GROUP_ROUND_PAGES
+    ],
+    Entry("mentors:edit", groups_round_a, only(COORDINATOR)),
+    Entry(
+        "mentors:edit",
+        lambda p: {**groups_round_a(p), "slug": p.org_b.slug},
+        only(()),
+        label="mentors:edit[B slug]",
+    ),
+    Entry("mentors:remove", groups_round_a, everyone(NOT_ALLOWED)),
+    Entry("groups:proposal", groups_proposal_a, only(COORDINATOR)),
+    Entry(
+        "groups:proposal",
+        lambda p: groups_proposal_a(p, slug=p.org_b.slug),
+        only(()),
+        label="groups:proposal[B slug]",
+    ),
+    *[Entry(name, groups_proposal_a, everyone(NOT_ALLOWED)) for name in GROUP_POSTS],
+]
+ENTRIES.extend(VERME_GROUP_ENTRIES)
+
+
 @dataclass(frozen=True)
 class FoundPattern:
     name: str

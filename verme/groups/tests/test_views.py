@@ -1,0 +1,165 @@
+"""The coordinator's pages: form groups, see the proposal, move, pin, re-run, compare, publish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import Personas
+from verme.grouping import Weights, solution_from_dict
+from verme.groups.models import Proposal
+from verme.groups.services import proposal_create
+from verme.groups.tests.factories import a_small_round
+from verme.mentors.tests.factories import a_round_mentor
+from verme.organisations.tests.factories import UnitFactory
+from verme.registrations.tests.factories import RegistrationFactory
+from verme.rounds.selectors import round_slots, round_themes
+
+pytestmark = pytest.mark.django_db
+
+
+def _ready(personas: Personas, capture: Any, **kwargs: Any) -> Proposal:
+    small = a_small_round(personas.org_a, **kwargs)
+    with capture(execute=True):
+        proposal = proposal_create(
+            actor=None, round_=small.round, weights=Weights(), time_limit_s=1
+        )
+    proposal.refresh_from_db()
+    return proposal
+
+
+def test_the_coordinator_forms_groups_and_sees_them_explained(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    small = a_small_round(personas.org_a)
+    client.force_login(personas.coordinator)
+    url = reverse("groups:proposals", kwargs={"slug": "aalto-demo", "pk": small.round.pk})
+    data = {
+        "unassigned": 100,
+        "second_choice": 4,
+        "third_choice": 8,
+        "no_wish": 30,
+        "unit_share": 2,
+        "lone_novice": 6,
+        "no_experienced": 6,
+        "mentor_theme": 3,
+        "size": 1,
+        "time_limit_s": 1,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+    proposal = Proposal.objects.for_organisation(personas.org_a).get()
+    assert response["Location"] == reverse(
+        "groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "Ryhmä 1" in page
+    assert "<progress" not in page
+    assert 'http-equiv="refresh"' not in page
+    assert "Hän sai ensimmäisen teematoiveensa" in page
+    assert "Kuinka moni jäsen" in page  # the heat-map's caption
+
+
+def test_a_running_proposal_shows_progress_and_refreshes_itself(
+    client: Client, personas: Personas
+) -> None:
+    small = a_small_round(personas.org_a, people=4, mentors=1)
+    proposal = proposal_create(actor=None, round_=small.round, weights=Weights(), time_limit_s=1)
+    Proposal.objects.for_organisation(personas.org_a).filter(pk=proposal.pk).update(
+        status=Proposal.Status.RUNNING, progress=0.4
+    )
+    client.force_login(personas.coordinator)
+    page = client.get(
+        reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk})
+    ).content.decode()
+    assert '<progress id="progress" max="100" value="40">' in page
+    assert "40 %" in page
+    assert 'http-equiv="refresh"' in page
+
+
+def test_a_refused_move_says_why(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal = _ready(personas, django_capture_on_commit_callbacks)
+    first, second = solution_from_dict(proposal.solution).groups
+    client.force_login(personas.coordinator)
+    response = client.post(
+        reverse("groups:move", kwargs={"slug": "aalto-demo", "pk": proposal.pk}),
+        {"participant": first.members[0], "group": second.id},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Muutosta ei tehty, koska se rikkoisi säännön:" in page
+    proposal.refresh_from_db()
+    assert proposal.moved == []
+
+
+def test_compare_shows_both_proposals_side_by_side(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = _ready(personas, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = proposal_create(
+            actor=None, round_=first.round, weights=Weights(size=10), time_limit_s=1
+        )
+    client.force_login(personas.coordinator)
+    url = reverse("groups:compare", kwargs={"slug": "aalto-demo", "pk": first.round.pk})
+    page = client.get(url, {"proposal": [first.pk, second.pk]}).content.decode()
+    assert "Ehdotus 1" in page
+    assert "Ehdotus 2" in page
+    assert page.count("8 / 8") == 2
+    assert "Rikotut ehdottomat säännöt" in page
+
+
+@pytest.mark.parametrize("name", ["move", "pin", "rerun", "publish"])
+def test_an_outsider_cannot_post_to_another_organisations_proposal(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any, name: str
+) -> None:
+    proposal = _ready(personas, django_capture_on_commit_callbacks)
+    before = proposal.solution
+    client.force_login(personas.outsider)
+    for slug in ("aalto-demo", "berg-demo"):
+        response = client.post(
+            reverse(f"groups:{name}", kwargs={"slug": slug, "pk": proposal.pk}),
+            {"participant": "r1", "group": "", "pinned": "on"},
+        )
+        assert response.status_code == 404
+    proposal.refresh_from_db()
+    assert proposal.solution == before
+    assert proposal.status == Proposal.Status.DONE
+
+
+def test_the_proposal_page_keeps_its_queries_few_with_a_hundred_registrations(
+    client: Client,
+    personas: Personas,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    small = a_small_round(personas.org_a, people=0, mentors=0)
+    round_ = small.round
+    slots, themes = round_slots(round_=round_), round_themes(round_=round_)
+    units = [UnitFactory.create(organisation=personas.org_a, region="") for _ in range(5)]
+    for n in range(100):
+        RegistrationFactory.create(
+            round=round_,
+            email=f"p{n}@example.org",
+            unit=units[n % 5],
+            slots=slots[n % 4 : n % 4 + 4],
+            themes=[themes[n % 4], themes[(n + 1) % 4]],
+            years_in_profession=n % 20,
+        )
+    for n in range(12):
+        a_round_mentor(round_, name=f"M {n}", email=f"m{n}@example.org", capacity=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(actor=None, round_=round_, weights=Weights(), time_limit_s=3)
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DONE
+    client.force_login(personas.coordinator)
+    url = reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk})
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('name="participant"') >= 100
