@@ -127,6 +127,11 @@ def _unassigned_reason(state: Grouping, i: int, market_sizes: dict[Market, int])
             f"{person.id} is pinned to group {inst.positions[inst.pinned[i]].id}, which cannot "
             "take them within the rules",
         )
+    if inst.block_of[i] in inst.self_conflicting:
+        return (
+            "apart_conflict",
+            f"{person.id} must be in the same group as someone they must also be kept apart from",
+        )
     fitting = [
         (k, frame)
         for k, pos in enumerate(inst.positions)

@@ -120,6 +120,8 @@ class Instance:
         self.block_conflicts: list[set[int]] = [
             {self.block_of[j] for i in block for j in self.conflicts[i]} for block in self.blocks
         ]
+        # A block that must be both together and apart can never be placed.
+        self.self_conflicting = {b for b, c in enumerate(self.block_conflicts) if b in c}
 
     def _all_themes(self) -> tuple[str, ...]:
         seen: dict[str, None] = {}
@@ -221,6 +223,8 @@ class Instance:
         return i not in self.mentor_conflicts.get(pos.mentor.id, ())
 
     def block_fits(self, b: int, pos: Position, frame: Frame) -> bool:
+        if b in self.self_conflicting:
+            return False
         return all(self.fits(i, pos, frame) for i in self.blocks[b])
 
     # -- costs -----------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ x[b,k] places a block; a/c variables charge each block the cost class of the cho
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import highspy
@@ -87,13 +87,6 @@ class _Builder:
         return h
 
 
-def _classes(costs: dict[int, float]) -> dict[float, list[int]]:
-    out: dict[float, list[int]] = defaultdict(list)
-    for option, cost in costs.items():
-        out[round(cost, 9)].append(option)
-    return out
-
-
 def solve_neighbourhood(
     state: Grouping,
     positions: Sequence[int],
@@ -129,6 +122,7 @@ def solve_neighbourhood(
     open_terms: dict[int, list[tuple[int, float]]] = {}
     theme_var: dict[tuple[int, str], int] = {}
     topic_var: dict[tuple[int, int], int] = {}
+    pair_var: dict[tuple[int, int, str], int] = {}
     for k in chosen:
         pos = inst.positions[k]
         cur = state.groups.get(k)
@@ -148,6 +142,17 @@ def solve_neighbourhood(
             theme_var[k, theme] = v = m.var(inst.mentor_theme_cost(pos, theme), 1.0, True, start)
             t_terms.append((v, 1.0))
         m.row([*t_terms, *((v, -1.0) for v, _ in terms)], 0.0, 0.0)
+        # pair[k, f, theme] = frame f and theme together; continuous, integral given o and t.
+        for f in (f for f in range(len(pos.frames)) if (k, f) in frame_var):
+            for theme in pos.themes:
+                start = float(cur is not None and cur.frame == pos.frames[f] and cur.theme == theme)
+                pair_var[k, f, theme] = m.var(0.0, 1.0, False, start)
+            m.row(
+                [(frame_var[k, f], -1.0), *((pair_var[k, f, t], 1.0) for t in pos.themes)], 0.0, 0.0
+            )
+        for theme in pos.themes:
+            pairs = [pair_var[k, f, theme] for f in range(len(pos.frames)) if (k, f) in frame_var]
+            m.row([(theme_var[k, theme], -1.0), *((p, 1.0) for p in pairs)], 0.0, 0.0)
         q_terms = []
         for n, topic in enumerate(pos.topics):
             start = float(cur is not None and cur.topic == topic)
@@ -185,7 +190,7 @@ def solve_neighbourhood(
                 continue
             pos = inst.positions[k]
             fitting = [
-                frame_var[k, f]
+                f
                 for f, frame in enumerate(pos.frames)
                 if (k, f) in frame_var and inst.block_fits(b, pos, frame)
             ]
@@ -195,34 +200,23 @@ def solve_neighbourhood(
             x[b, k] = v = m.var(0.0, 1.0, True, float(here))
             by_group[k].append(b)
             row.append((v, 1.0))
-            m.row([(v, 1.0), *((f, -1.0) for f in fitting)], -np.inf, 0.0)
+            m.row([(v, 1.0), *((frame_var[k, f], -1.0) for f in fitting)], -np.inf, 0.0)
             group = state.groups.get(k)
-            for costs, variables, chosen_option in (
-                (
-                    {t: sum(inst.theme_cost[i][t] for i in block) for t in pos.themes},
-                    {t: theme_var[k, t] for t in pos.themes},
-                    group.theme if group else None,
-                ),
-                (
-                    {
-                        n: sum(inst.topic_cost(i, tp) for i in block)
-                        for n, tp in enumerate(pos.topics)
-                    },
-                    {n: topic_var[k, n] for n in range(len(pos.topics))},
-                    pos.topics.index(group.topic) if group and here else None,
-                ),
-            ):
-                classes = _classes(costs)  # type: ignore[arg-type]
-                if len(classes) == 1:
-                    m.cost[v] += next(iter(classes))
-                    continue
-                link = []
-                for value, options in classes.items():
-                    start = float(here and chosen_option in options)
-                    a = m.var(value, 1.0, False, start)
-                    link.append((a, 1.0))
-                    m.row([(a, 1.0), *((variables[o], -1.0) for o in options)], -np.inf, 0.0)  # type: ignore[index]
-                m.row([*link, (v, -1.0)], 0.0, 0.0)
+            # The block pays the class of the theme chosen together with a frame it fits.
+            _link(
+                m,
+                v,
+                {t: sum(inst.theme_cost[i][t] for i in block) for t in pos.themes},
+                {t: [pair_var[k, f, t] for f in fitting] for t in pos.themes},
+                group.theme if group and here else None,
+            )
+            _link(
+                m,
+                v,
+                {n: sum(inst.topic_cost(i, tp) for i in block) for n, tp in enumerate(pos.topics)},
+                {n: [topic_var[k, n]] for n in range(len(pos.topics))},
+                pos.topics.index(group.topic) if group and here else None,
+            )
         unplaced = float(state.where[b] < 0)
         if pinned and row:
             m.row(row, 1.0, 1.0)
@@ -263,6 +257,32 @@ def solve_neighbourhood(
     after = sum(state.groups[k].penalty for k in chosen if k in state.groups)
     after += sum(w.unassigned * len(inst.blocks[b]) for b in free if state.where[b] < 0)
     return MilpResult(True, after, min(bound, after), optimal)
+
+
+def _link(
+    m: _Builder,
+    placed: int,
+    costs: Mapping[Hashable, float],
+    options: Mapping[Hashable, list[int]],
+    current: Hashable | None,
+) -> None:
+    """Charge a placed block the cost class of the option its group chose.
+
+    One variable per class of equal cost, each at most the sum of its options' variables; the
+    classes add up to the placement. A block indifferent to the options pays the one cost.
+    """
+    classes: dict[float, list[Hashable]] = defaultdict(list)
+    for option, cost in costs.items():
+        classes[round(cost, 9)].append(option)
+    if len(classes) == 1:
+        m.cost[placed] += next(iter(classes))
+        return
+    link = []
+    for value, members in classes.items():
+        a = m.var(value, 1.0, False, float(current is not None and current in members))
+        link.append((a, 1.0))
+        m.row([(a, 1.0), *((o, -1.0) for opt in members for o in options[opt])], -np.inf, 0.0)
+    m.row([*link, (placed, -1.0)], 0.0, 0.0)
 
 
 def _group_rows(

@@ -98,3 +98,13 @@ def test_progress_is_reported_from_zero_to_one() -> None:
     assert seen
     assert all(0.0 <= f <= 1.0 for f, _ in seen)
     assert seen[-1][1] == "writing explanations"
+
+
+def test_a_pair_that_must_be_both_together_and_apart_stays_unplaced() -> None:
+    p = problem(crowd("p", 6), [mentor("m1")], together=(("p0", "p1"),), apart=(("p0", "p1"),))
+    solution = solve(p, time_limit_s=1.0)
+    assert validate(p, solution) == []
+    assert {(u.id, u.code) for u in solution.unassigned} == {
+        ("p0", "apart_conflict"),
+        ("p1", "apart_conflict"),
+    }
