@@ -11,6 +11,7 @@ the real penalty. Its solution tells the heuristic which (mentor, frame, theme) 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,12 +48,12 @@ def regions(inst: Instance) -> dict[str | None, list[int]]:
 
 def solve_plan(
     inst: Instance,
-    time_limit: float,
+    deadline: float,
     *,
     relax: bool = False,
     region: tuple[str | None] | None = None,
 ) -> Plan:
-    """Solve the market model within `time_limit` seconds (`relax`: linear relaxation only).
+    """Solve the market model until `deadline` (monotonic; `relax`: linear relaxation only).
 
     With `region=(r,)` only the blocks of region r are modelled, with their region's mentors
     for meetings in person; online groups are then relaxed to a count per (slot, language,
@@ -180,7 +181,10 @@ def solve_plan(
             m.row([(d, 1.0), *((v, -n) for v, n in people), (c, float(size.target))], 0.0, np.inf)
             m.row([(d, 1.0), *people, (c, -float(size.target))], 0.0, np.inf)
     h = m.highs()
-    h.setOptionValue("time_limit", max(0.05, time_limit))
+    left = deadline - time.monotonic()
+    if left < 0.05:
+        return Plan(-np.inf, np.inf, False)
+    h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-6)
     h.run()
     info = h.getInfo()

@@ -9,6 +9,7 @@ x[b,k] places a block; a/c variables charge each block the cost class of the cho
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
@@ -90,11 +91,15 @@ class _Builder:
 def solve_neighbourhood(
     state: Grouping,
     positions: Sequence[int],
-    time_limit: float,
+    deadline: float,
     *,
     threads: int | None = None,
 ) -> MilpResult:
-    """Re-optimise the given positions together with their members and every unplaced block."""
+    """Re-optimise the given positions with their members and every unplaced block.
+
+    HiGHS gets whatever is left until `deadline` (a `time.monotonic()` value) once the model
+    is built, so building time is never added on top.
+    """
     inst: Instance = state.inst
     w = inst.weights
     chosen = sorted(set(positions))
@@ -233,7 +238,10 @@ def solve_neighbourhood(
                 m.row([(v, 1.0), (x[c, k], 1.0)], -np.inf, 1.0)
 
     h = m.highs()
-    h.setOptionValue("time_limit", max(0.05, time_limit))
+    left = deadline - time.monotonic()
+    if left < 0.05:
+        return MilpResult(False, before, -np.inf, False)
+    h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-7)
     h.setOptionValue("mip_abs_gap", 1e-6)
     if threads:

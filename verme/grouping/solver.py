@@ -69,7 +69,7 @@ def solve(
 def _plan(inst: Instance, end: float, report: Callable[[str], None]) -> Plan:
     """The market model for the whole problem, or region by region when it is large."""
     if len(inst.blocks) <= WHOLE_PLAN_MAX_BLOCKS:
-        return solve_plan(inst, max(0.1, end - time.monotonic()))
+        return solve_plan(inst, end)
     by_region = regions(inst)
     merged = Plan(bound=0.0, value=0.0, optimal=True)
     left = sum(len(blocks) for blocks in by_region.values())
@@ -77,7 +77,8 @@ def _plan(inst: Instance, end: float, report: Callable[[str], None]) -> Plan:
         share = len(blocks) / left
         left -= len(blocks)
         report(f"planning region {name}")
-        plan = solve_plan(inst, max(0.1, share * (end - time.monotonic())), region=(name,))
+        now = time.monotonic()
+        plan = solve_plan(inst, now + share * max(0.0, end - now), region=(name,))
         merged.bound += plan.bound
         merged.value += plan.value
         merged.optimal = merged.optimal and plan.optimal
@@ -117,7 +118,7 @@ def _search(
         return lower
     if len(inst.blocks) * len(positions) <= FULL_MODEL_MAX_PAIRS:
         report("solving the whole model with HiGHS")
-        result = solve_neighbourhood(state, positions, end - time.monotonic())
+        result = solve_neighbourhood(state, positions, end)
         return result.bound
     report("improving neighbourhoods with HiGHS")
     size = 8
@@ -125,7 +126,7 @@ def _search(
         chosen = _neighbourhood(state, size, rng)
         budget = min(10.0, end - time.monotonic())
         began = time.monotonic()
-        result = solve_neighbourhood(state, chosen, budget, threads=1)
+        result = solve_neighbourhood(state, chosen, began + budget, threads=1)
         took = time.monotonic() - began
         if result.optimal and took < 0.3 * budget:
             size = min(size + 2, 40)
