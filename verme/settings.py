@@ -7,6 +7,8 @@ variable.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -113,8 +115,9 @@ else:
                 "timeout": env_int("SQLITE_BUSY_TIMEOUT_S", 20),
             },
             # Tests use a file too, so that concurrent writers wait as they do in production
-            # (an in-memory database answers "locked" at once instead of waiting).
-            "TEST": {"NAME": BASE_DIR / "test-db.sqlite3"},
+            # (an in-memory database answers "locked" at once instead of waiting); one per test
+            # process, so that two test runs on one machine never share it.
+            "TEST": {"NAME": Path(tempfile.gettempdir()) / f"verme-test-{os.getpid()}.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
