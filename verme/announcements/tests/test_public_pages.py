@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -133,3 +134,22 @@ def test_an_organisation_admin_may_manage_announcements_too(
     )
     assert response.status_code == 200
     assert "&lt;iframe" in response.content.decode()
+
+
+@pytest.mark.parametrize("people", [3, 300])
+def test_the_preview_of_a_long_staff_list_takes_a_fixed_number_of_queries(
+    client: Client, personas: Personas, django_assert_num_queries: Any, people: int
+) -> None:
+    round_ = a_round(organisation=personas.org_a)
+    rows = [
+        f"Person {n},person{n}@a.example.org,{('fi', 'sv', 'en')[n % 3]}" for n in range(people)
+    ]
+    announcement = an_announcement(round_=round_, actor=personas.coordinator, rows=rows)
+    client.force_login(personas.coordinator)
+    url = reverse(
+        "announcements:detail", kwargs={"slug": personas.org_a.slug, "pk": announcement.pk}
+    )
+    with django_assert_num_queries(13):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("@a.example.org</td>") == people
