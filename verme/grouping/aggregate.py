@@ -52,6 +52,7 @@ def solve_plan(
     *,
     relax: bool = False,
     region: tuple[str | None] | None = None,
+    start: Grouping | None = None,
 ) -> Plan:
     """Solve the market model until `deadline` (monotonic; `relax`: linear relaxation only).
 
@@ -60,7 +61,8 @@ def solve_plan(
     theme) bounded by how many mentors could lead one, with no minimum size, no size penalty and
     no mentor-theme penalty, as if no other region used them. Each region's value is then a
     lower bound on that region's share of the penalty, so the regions' bounds add up to a
-    proven bound, and the plan only opens groups that meet in person.
+    proven bound, and the plan only opens groups that meet in person. A `start` grouping (whole
+    problem only) is given to HiGHS as its first solution, so the plan is never worse than it.
     """
     w, size = inst.weights, inst.size
     chosen = regions(inst).get(region[0], []) if region else list(range(len(inst.blocks)))
@@ -124,6 +126,8 @@ def solve_plan(
     cell_people: dict[tuple[Market, str], list[tuple[int, float]]] = defaultdict(list)
     market_other: dict[Market, list[tuple[int, float]]] = defaultdict(list)
     z: dict[tuple[int, Market, str], int] = {}
+    unplaced: dict[int, int] = {}
+    deviation: dict[tuple[Market, str], int] = {}
     for b in chosen:
         block = inst.blocks[b]
         n = float(len(block))
@@ -154,7 +158,7 @@ def solve_plan(
         if pinned and row:
             m.row(row, 1.0, 1.0)
         else:
-            u = m.var(w.unassigned * n, 1.0, False, 0.0)
+            unplaced[b] = u = m.var(w.unassigned * n, 1.0, False, 0.0)
             m.row([*row, (u, 1.0)], 1.0, 1.0)
     # People placed on a theme they did not list fill any theme's groups in their market.
     fillers: dict[tuple[Market, str], int] = {}
@@ -177,13 +181,23 @@ def solve_plan(
             continue
         m.row([*people, (c, -float(size.min))], 0.0, np.inf)
         if w.size > 0:
-            d = m.var(w.size, np.inf, False, 0.0)
+            deviation[market, theme] = d = m.var(w.size, np.inf, False, 0.0)
             m.row([(d, 1.0), *((v, -n) for v, n in people), (c, float(size.target))], 0.0, np.inf)
             m.row([(d, 1.0), *people, (c, -float(size.target))], 0.0, np.inf)
     h = m.highs()
     left = deadline - time.monotonic()
     if left < 0.05:
         return Plan(-np.inf, np.inf, False)
+    if start is not None and region is None:
+        values = _start_values(
+            start, len(m.cost), entities, g, count, z, unplaced, fillers, deviation
+        )
+        if values is not None:
+            m.start = values
+            solution = highspy.HighsSolution()
+            solution.col_value = values
+            solution.value_valid = True
+            h.setSolution(solution)
     h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-6)
     h.run()
@@ -207,6 +221,50 @@ def solve_plan(
             best[b] = (values[v], market, theme)
     plan.cells = {b: (market, theme) for b, (_, market, theme) in best.items()}
     return plan
+
+
+def _start_values(
+    state: Grouping,
+    columns: int,
+    entities: list[list[int]],
+    g: dict[tuple[int, Frame, str], int],
+    count: dict[tuple[Market, str], int],
+    z: dict[tuple[int, Market, str], int],
+    unplaced: dict[int, int],
+    fillers: dict[tuple[Market, str], int],
+    deviation: dict[tuple[Market, str], int],
+) -> list[float] | None:
+    """The model's variables for an existing grouping, or None if it does not map onto them."""
+    inst = state.inst
+    size = inst.size
+    entity_of = {k: e for e, ks in enumerate(entities) for k in ks}
+    values = [0.0] * columns
+    people: dict[tuple[Market, str], float] = defaultdict(float)
+    groups: dict[tuple[Market, str], float] = defaultdict(float)
+    for k, group in state.groups.items():
+        cell = (market_of(inst, k, group.frame), group.theme)
+        key = (entity_of[k], group.frame, group.theme)
+        if key not in g:
+            return None
+        values[g[key]] += 1.0
+        groups[cell] += 1.0
+        for b in group.blocks:
+            n = float(len(inst.blocks[b]))
+            people[cell] += n
+            if (b, *cell) in z:
+                values[z[b, *cell]] = 1.0
+            elif (b, cell[0], OTHER) in z and cell in fillers:
+                values[z[b, cell[0], OTHER]] = 1.0
+                values[fillers[cell]] += n
+            else:
+                return None
+    for b, u in unplaced.items():
+        values[u] = float(state.where[b] < 0)
+    for cell, c in count.items():
+        values[c] = groups[cell]
+    for cell, d in deviation.items():
+        values[d] = abs(people[cell] - size.target * groups[cell])
+    return values
 
 
 def _online_supply(inst: Instance, demand: dict[Market, set[str]]) -> dict[Market, int]:

@@ -40,7 +40,7 @@ def solve(
     limit = DEFAULT_TIME_LIMIT_S if limit is None else max(0.1, limit)
     deadline = started + limit
     # Leave room for writing explanations after the search.
-    search_end = deadline - min(0.1 * limit, 2.0)
+    search_end = deadline - min(0.15 * limit, 5.0)
 
     def report(message: str) -> None:
         if progress is not None:
@@ -53,7 +53,7 @@ def solve(
     state = construct(inst)
     lower = person_bound(inst)
     report("planning groups with the market model")
-    plan = _plan(inst, min(search_end, started + 0.5 * limit), report)
+    plan = _plan(inst, min(search_end, started + 0.5 * limit), report, state)
     lower = max(lower, plan.bound)
     if plan.groups:
         planned = build_from_plan(inst, plan)
@@ -66,10 +66,10 @@ def solve(
     return _solution(state, lower, time.monotonic() - started)
 
 
-def _plan(inst: Instance, end: float, report: Callable[[str], None]) -> Plan:
+def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:
     """The market model for the whole problem, or region by region when it is large."""
     if len(inst.blocks) <= WHOLE_PLAN_MAX_BLOCKS:
-        return solve_plan(inst, end)
+        return solve_plan(inst, end, start=start)
     by_region = regions(inst)
     merged = Plan(bound=0.0, value=0.0, optimal=True)
     left = sum(len(blocks) for blocks in by_region.values())
