@@ -6,8 +6,8 @@ browser does: GET the form (CSRF cookie and token), then POST it; a 302 to the p
 success. The same clients then measure ``/healthz`` (one ``SELECT 1``), the framework's floor on
 this machine, so the sign-up figure can be read as a fraction of it.
 
-The sign-up form allows a few submissions per client address in ten minutes (registrations'
-``SIGNUP_LIMIT``, keyed on ``REMOTE_ADDR`` only). The clients therefore connect from distinct
+The sign-up form allows a few submissions per client address in a window (``SIGNUP_RATE_LIMIT``
+per ``SIGNUP_RATE_WINDOW_S``, keyed on the client address). The clients therefore connect from distinct
 loopback addresses (127.0.x.y, Linux routes the whole 127/8 to lo), a few sign-ups each, like
 staff behind their schools' different networks; nothing is spoofed and the limit stays on.
 
@@ -44,7 +44,7 @@ POSTGRES_ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
 SCRATCH_DATABASE = "verme_bench"
-SIGNUPS_PER_ADDRESS = 5  # below the form's per-address limit of 10 in ten minutes
+SIGNUPS_PER_ADDRESS = 5  # below the form's default per-address limit (SIGNUP_RATE_LIMIT)
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

@@ -248,6 +248,12 @@ if env_bool("BEHIND_TLS_PROXY", False):
 X_FRAME_OPTIONS = "DENY"
 
 # Verme's own settings.
+# Public sign-up: at most this many submissions from one address per window. A school's staff
+# often share one public address, so the default lets a staff meeting sign up together.
+SIGNUP_RATE_LIMIT = env_int("SIGNUP_RATE_LIMIT", 30)
+SIGNUP_RATE_WINDOW_S = env_int("SIGNUP_RATE_WINDOW_S", 600)
+# How many reverse proxies in front of Verme append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 VERME_DEMO_MODE = env_bool("VERME_DEMO_MODE", DEBUG)
 VERME_ACCESSIBILITY_FEEDBACK_EMAIL = env_str(
     "ACCESSIBILITY_FEEDBACK_EMAIL", "saavutettavuus@localhost"

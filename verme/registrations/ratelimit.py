@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites it.
+    """The address the request came from, seen through ``TRUSTED_PROXY_HOPS`` reverse proxies.
+
+    X-Forwarded-For is written by the client too, so only the entries that the trusted proxies
+    appended count: with one proxy, the last entry is the client; with none, REMOTE_ADDR is.
+    """
+    hops = settings.TRUSTED_PROXY_HOPS
+    if hops > 0:
+        forwarded = [
+            part.strip()
+            for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
     return str(request.META.get("REMOTE_ADDR", "unknown"))
 
 

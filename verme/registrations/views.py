@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -42,9 +43,6 @@ from verme.registrations.services import (
 from verme.rounds.models import Round
 from verme.rounds.permissions import get_round_for_coordinator, signed_in_user
 from verme.rounds.selectors import round_get, round_slots, round_themes
-
-SIGNUP_LIMIT = 10  # submissions per address and window: a staff room behind one NAT still fits
-SIGNUP_WINDOW_S = 600
 
 
 def _add_errors(form: Form, error: ValidationError) -> None:
@@ -94,8 +92,8 @@ def signup(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         limited = rate_limit_exceeded(
             scope="signup",
             key=client_ip(request),
-            limit=SIGNUP_LIMIT,
-            window_seconds=SIGNUP_WINDOW_S,
+            limit=settings.SIGNUP_RATE_LIMIT,
+            window_seconds=settings.SIGNUP_RATE_WINDOW_S,
         )
         if form.is_valid() and limited:
             status = 429
@@ -103,7 +101,7 @@ def signup(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 None,
                 _(
                     "Too many sign-ups have come from your network just now. "
-                    "Wait ten minutes and send the form again."
+                    "Wait a few minutes and send the form again."
                 ),
             )
         elif form.is_valid():

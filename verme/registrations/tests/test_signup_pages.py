@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from conftest import Personas
 from verme.registrations.models import Registration
-from verme.registrations.views import SIGNUP_LIMIT
 from verme.rounds.models import Round
 from verme.rounds.selectors import round_slots, round_themes
 from verme.rounds.services import round_close
@@ -134,15 +133,32 @@ def test_a_filled_honeypot_registers_nobody(client: Client, personas: Personas) 
 
 
 def test_too_many_sign_ups_from_one_address_are_refused_for_a_while(
-    client: Client, personas: Personas
+    client: Client, personas: Personas, settings: Any
 ) -> None:
+    settings.SIGNUP_RATE_LIMIT = 3
     round_ = RoundFactory.create(organisation=personas.org_a)
-    for n in range(SIGNUP_LIMIT):
+    for n in range(settings.SIGNUP_RATE_LIMIT):
         form = _form(round_, personas, email=f"person{n}@a.example.org")
         assert client.post(_url(round_), form).status_code == 302
     response = client.post(_url(round_), _form(round_, personas, email="late@a.example.org"))
     assert response.status_code == 429
-    assert len(_registrations(round_)) == SIGNUP_LIMIT
+    assert len(_registrations(round_)) == settings.SIGNUP_RATE_LIMIT
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(
+    client: Client, personas: Personas, settings: Any
+) -> None:
+    settings.SIGNUP_RATE_LIMIT = 1
+    settings.TRUSTED_PROXY_HOPS = 1
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    for n, address in enumerate(["10.0.0.1", "10.0.0.2"]):
+        form = _form(round_, personas, email=f"person{n}@a.example.org")
+        # The client's own X-Forwarded-For entry ("1.2.3.4") is not trusted; the proxy's is.
+        response = client.post(_url(round_), form, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {address}")
+        assert response.status_code == 302
+    again = _form(round_, personas, email="again@a.example.org")
+    response = client.post(_url(round_), again, HTTP_X_FORWARDED_FOR="9.9.9.9, 10.0.0.1")
+    assert response.status_code == 429
 
 
 def test_a_sign_up_after_close_is_told_plainly_about_the_waiting_list(
