@@ -6,8 +6,8 @@ browser does: GET the form (CSRF cookie and token), then POST it; a 302 to the p
 success. The same clients then measure ``/healthz`` (one ``SELECT 1``), the framework's floor on
 this machine, so the sign-up figure can be read as a fraction of it.
 
-The sign-up form allows a few submissions per client address in a window (``SIGNUP_RATE_LIMIT``
-per ``SIGNUP_RATE_WINDOW_S``, keyed on the client address). The clients therefore connect from distinct
+The sign-up form allows a few submissions per client address in a window
+(``SIGNUP_RATE_LIMIT`` per ``SIGNUP_RATE_WINDOW_S``). The clients therefore connect from distinct
 loopback addresses (127.0.x.y, Linux routes the whole 127/8 to lo), a few sign-ups each, like
 staff behind their schools' different networks; nothing is spoofed and the limit stays on.
 
