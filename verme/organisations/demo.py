@@ -104,8 +104,12 @@ def _demo_user(email: str, first: str, last: str, **extra: object) -> User:
 
 
 @transaction.atomic
-def seed_demo() -> list[str]:
-    """Create (or leave as they are) the demo organisations, units and users; return the e-mails."""
+def seed_demo(*, solver_seconds: float = 10.0) -> list[str]:
+    """Create (or leave as they are) the demo organisations, units, users, rounds and groups.
+
+    ``solver_seconds`` is the optimiser's time limit for each demo round's groups. Returns the
+    demo sign-ins.
+    """
     emails: list[str] = []
     for demo in DEMO_ORGANISATIONS:
         organisation, _created = Organisation.objects.get_or_create(
@@ -143,5 +147,6 @@ def seed_demo() -> list[str]:
             mentor_user=User.objects.get(
                 email=f"{ROLE_EMAIL_PREFIX[Role.MENTOR]}@{demo.slug}.example"
             ),
+            time_limit_s=solver_seconds,
         )
     return emails

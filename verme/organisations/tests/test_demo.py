@@ -23,7 +23,7 @@ def _counts() -> tuple[int, int, int, int]:
 
 def test_seed_demo_creates_two_organisations_with_units_and_a_user_per_role() -> None:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", "--solver-seconds", "1", stdout=out)
     seinajoki = Organisation.objects.get(slug="seinajoki-demo")
     gradia = Organisation.objects.get(slug="gradia-demo")
     assert seinajoki.name["fi"] == "Seinäjoen perusopetus (demo)"
@@ -38,14 +38,14 @@ def test_seed_demo_creates_two_organisations_with_units_and_a_user_per_role() ->
 
 
 def test_seed_demo_is_idempotent() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--solver-seconds", "1", stdout=StringIO())
     first = _counts()
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--solver-seconds", "1", stdout=StringIO())
     assert _counts() == first
 
 
 def test_demo_passwords_work_only_while_debug_is_on(settings: object, client: Client) -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--solver-seconds", "1", stdout=StringIO())
     login = {"login": "coordinator@seinajoki-demo.example", "password": "demo"}
     settings.DEBUG = True  # type: ignore[attr-defined]
     response = client.post("/accounts/login/", login)

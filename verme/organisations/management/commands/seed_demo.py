@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from verme.organisations.demo import DEMO_PASSWORD, seed_demo
 
@@ -15,8 +15,16 @@ class Command(BaseCommand):
         "nothing is duplicated."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--solver-seconds",
+            type=float,
+            default=10.0,
+            help="time limit of the group optimiser for each demo round (default: %(default)s)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
-        emails = seed_demo()
+        emails = seed_demo(solver_seconds=options["solver_seconds"])
         self.stdout.write(self.style.SUCCESS("Demo data is ready. Demo sign-ins:"))
         for email in emails:
             self.stdout.write(f"  {email}  (password: {DEMO_PASSWORD})")
