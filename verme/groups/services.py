@@ -32,6 +32,7 @@ from verme.groups.overview import language_label, names_for
 from verme.groups.selectors import (
     grouping_problem_for_round,
     published_proposal,
+    registration_key,
     round_groups,
     slot_key,
 )
@@ -421,13 +422,17 @@ def registration_place_late(*, registration: Registration) -> LatePlacement | No
     one with room, in a language the person accepts, at a time they can attend, within their
     region, on their best-ranked theme; else put them on the waiting list with the reason.
 
-    Does nothing when the round has no published groups or the person has a group already.
+    Does nothing when the round has no published groups, when the published groups were formed
+    with this person already, or when the person has a group.
     """
     round_ = registration.round
     organisation = round_.organisation
     published = published_proposal(round_=round_)
     if published is None:
         return None
+    considered = {person["id"] for person in published.problem.get("participants", [])}
+    if registration_key(registration) in considered:
+        return None  # the groups were formed with this person: the optimiser decided already
     if registration.status != Registration.Status.REGISTERED:
         return None
     if (

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from conftest import Personas
 from verme.grouping import Weights
 from verme.groups.models import Group, GroupMember, LatePlacement, Proposal
-from verme.groups.services import proposal_create, proposal_publish
+from verme.groups.services import proposal_create, proposal_publish, proposal_run
 from verme.groups.tests.factories import a_small_round
 from verme.registrations.models import Registration
 from verme.registrations.tests.factories import RegistrationFactory
@@ -123,3 +123,26 @@ def test_sign_ups_before_publishing_are_left_to_the_optimiser(
     with django_capture_on_commit_callbacks(execute=True):
         RegistrationFactory.create(round=small.round, email="early@school.example.org")
     assert not LatePlacement.objects.for_organisation(personas.org_a).exists()
+
+
+def test_people_the_published_groups_were_formed_with_get_no_late_placement(
+    personas: Personas, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    # As in the demo: sign-ups, forming and publishing in one transaction, so the sign-ups'
+    # after-commit step runs once the groups are out. The optimiser decided about these people
+    # (someone who can only meet on Friday stays unplaced), so nobody is moved or mailed.
+    small = a_small_round(personas.org_a)
+    round_ = small.round
+    with django_capture_on_commit_callbacks(execute=True):
+        friday = RegistrationFactory.create(
+            round=round_,
+            email="friday@school.example.org",
+            slots=round_slots(round_=round_)[-3:],
+        )
+        proposal = proposal_create(actor=None, round_=round_, weights=Weights(), time_limit_s=2)
+        proposal = proposal_run(organisation=personas.org_a, proposal_id=proposal.pk)
+        proposal_publish(actor=None, proposal=proposal, notify=False)
+    friday.refresh_from_db()
+    assert friday.status == Registration.Status.REGISTERED
+    assert not LatePlacement.objects.for_organisation(personas.org_a).exists()
+    assert mailbox.to("friday@school.example.org") == []
