@@ -193,11 +193,7 @@ def solve_plan(
             start, len(m.cost), entities, g, count, z, unplaced, fillers, deviation
         )
         if values is not None:
-            m.start = values
-            solution = highspy.HighsSolution()
-            solution.col_value = values
-            solution.value_valid = True
-            h.setSolution(solution)
+            m.start_from(h, values)
     h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-6)
     h.run()
