@@ -20,7 +20,7 @@ import numpy as np
 
 from .heuristic import Grouping, Market, block_markets, construct, market_of, place_pins
 from .instance import Frame, Instance
-from .milp import _Builder
+from .milp import ModelBuilder
 
 OTHER = "\x00other"
 
@@ -66,7 +66,7 @@ def solve_plan(
     """
     w, size = inst.weights, inst.size
     chosen = regions(inst).get(region[0], []) if region else list(range(len(inst.blocks)))
-    m = _Builder()
+    m = ModelBuilder()
     # Entities: every fixed position alone, and each mentor's unfixed positions as one pool.
     entities: list[list[int]] = []
     pools: dict[str, list[int]] = defaultdict(list)

@@ -33,7 +33,7 @@ class MilpResult:
     optimal: bool
 
 
-class _Builder:
+class ModelBuilder:
     def __init__(self) -> None:
         self.cost: list[float] = []
         self.lower: list[float] = []
@@ -159,7 +159,7 @@ def solve_neighbourhood(
         if k not in chosen_set:
             busy[inst.positions[k].mentor.id].add(g.frame.slot)
 
-    m = _Builder()
+    m = ModelBuilder()
     frame_var: dict[tuple[int, int], int] = {}
     open_terms: dict[int, list[tuple[int, float]]] = {}
     theme_var: dict[tuple[int, str], int] = {}
@@ -302,7 +302,7 @@ def solve_neighbourhood(
 
 
 def _link(
-    m: _Builder,
+    m: ModelBuilder,
     placed: int,
     costs: Mapping[Hashable, float],
     options: Mapping[Hashable, list[int]],
@@ -328,7 +328,7 @@ def _link(
 
 
 def _group_rows(
-    m: _Builder,
+    m: ModelBuilder,
     state: Grouping,
     k: int,
     blocks: list[int],

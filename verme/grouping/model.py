@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -198,7 +198,7 @@ class Solution:
     """Total penalty including `unassigned` points for people left out (minimised)."""
     penalty_bound: float = 0.0
     """Proven lower bound on `penalty`."""
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def gap(self) -> float:
