@@ -4,9 +4,10 @@ People who can meet in the same *market* (region or online, language, slot) and 
 same theme are interchangeable as far as the per-person penalties go, so the model only decides
 how many groups each mentor opens in each (market, theme) cell and how many people each cell
 takes: a flow with integer group counts. It drops what depends on a group's exact membership
-(apart and supervises pairs, unit mixing, novices, the group's kind), which are all penalties of
-at least zero or restrictions, so its optimum and HiGHS's dual bound on it are lower bounds on
-the real penalty. Its solution tells the heuristic which (mentor, frame, theme) groups to open.
+(unit mixing, novices, the group's kind), which are all penalties of at least zero, and keeps
+apart and supervises pairs only as cuts (a pair in one cell needs two groups there), so its
+optimum and HiGHS's dual bound on it are lower bounds on the real penalty. Its solution tells
+the heuristic which (mentor, frame, theme) groups to open.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def solve_plan(
     relax: bool = False,
     region: tuple[str | None] | None = None,
     start: Grouping | None = None,
+    conflict_cuts: bool = True,
 ) -> Plan:
     """Solve the market model until `deadline` (monotonic; `relax`: linear relaxation only).
 
@@ -160,6 +162,25 @@ def solve_plan(
         else:
             unplaced[b] = u = m.var(w.unassigned * n, 1.0, False, 0.0)
             m.row([*row, (u, 1.0)], 1.0, 1.0)
+    # Two blocks that may not share a group (apart, supervises) fill one group of a cell
+    # together only if the cell has a second group: z1 + z2 <= count. Valid for every real
+    # grouping (each block is wholly in one cell), so the bound stays a bound.
+    if conflict_cuts:
+        cells_of: dict[int, list[tuple[Market, str]]] = defaultdict(list)
+        for b, market, theme in z:
+            if theme != OTHER:
+                cells_of[b].append((market, theme))
+        for b in chosen:
+            for c in sorted(inst.block_conflicts[b]):
+                if c <= b or c not in markets_of:
+                    continue
+                for cell in cells_of[b]:
+                    if (c, *cell) in z:
+                        m.row(
+                            [(z[b, *cell], 1.0), (z[c, *cell], 1.0), (count[cell], -1.0)],
+                            -np.inf,
+                            0.0,
+                        )
     # People placed on a theme they did not list fill any theme's groups in their market.
     fillers: dict[tuple[Market, str], int] = {}
     by_market: dict[Market, list[str]] = defaultdict(list)

@@ -131,11 +131,13 @@ def solve_neighbourhood(
     deadline: float,
     *,
     threads: int | None = None,
+    keep: bool = False,
 ) -> MilpResult:
     """Re-optimise the given positions with their members and every unplaced block.
 
     HiGHS gets whatever is left until `deadline` (a `time.monotonic()` value) once the model
-    is built, so building time is never added on top.
+    is built, so building time is never added on top. With `keep`, open groups keep their frame
+    and theme and closed positions stay closed: only who is in which group is decided.
     """
     inst: Instance = state.inst
     w = inst.weights
@@ -165,12 +167,14 @@ def solve_neighbourhood(
     theme_var: dict[tuple[int, str], int] = {}
     topic_var: dict[tuple[int, int], int] = {}
     pair_var: dict[tuple[int, int, str], int] = {}
+    themes_of: dict[int, tuple[str, ...]] = {}
     for k in chosen:
         pos = inst.positions[k]
         cur = state.groups.get(k)
+        themes_of[k] = (cur.theme,) if keep and cur is not None else pos.themes
         terms = []
         for f, frame in enumerate(pos.frames):
-            if frame.slot in busy[pos.mentor.id]:
+            if frame.slot in busy[pos.mentor.id] or (keep and (cur is None or cur.frame != frame)):
                 continue
             frame_var[k, f] = v = m.var(
                 0.0, 1.0, True, float(cur is not None and cur.frame == frame)
@@ -179,20 +183,22 @@ def solve_neighbourhood(
         open_terms[k] = terms
         m.row(terms, 0.0, 1.0)
         t_terms = []
-        for theme in pos.themes:
+        for theme in themes_of[k]:
             start = float(cur is not None and cur.theme == theme)
             theme_var[k, theme] = v = m.var(inst.mentor_theme_cost(pos, theme), 1.0, True, start)
             t_terms.append((v, 1.0))
         m.row([*t_terms, *((v, -1.0) for v, _ in terms)], 0.0, 0.0)
         # pair[k, f, theme] = frame f and theme together; continuous, integral given o and t.
         for f in (f for f in range(len(pos.frames)) if (k, f) in frame_var):
-            for theme in pos.themes:
+            for theme in themes_of[k]:
                 start = float(cur is not None and cur.frame == pos.frames[f] and cur.theme == theme)
                 pair_var[k, f, theme] = m.var(0.0, 1.0, False, start)
             m.row(
-                [(frame_var[k, f], -1.0), *((pair_var[k, f, t], 1.0) for t in pos.themes)], 0.0, 0.0
+                [(frame_var[k, f], -1.0), *((pair_var[k, f, t], 1.0) for t in themes_of[k])],
+                0.0,
+                0.0,
             )
-        for theme in pos.themes:
+        for theme in themes_of[k]:
             pairs = [pair_var[k, f, theme] for f in range(len(pos.frames)) if (k, f) in frame_var]
             m.row([(theme_var[k, theme], -1.0), *((p, 1.0) for p in pairs)], 0.0, 0.0)
         q_terms = []
@@ -216,7 +222,7 @@ def solve_neighbourhood(
         for terms in per_slot.values():
             if len(terms) > 1:
                 m.row(terms, 0.0, 1.0)
-        unfixed = [k for k in ks if inst.positions[k].fixed is None]
+        unfixed = [] if keep else [k for k in ks if inst.positions[k].fixed is None]
         for k1, k2 in zip(unfixed, unfixed[1:], strict=False):
             m.row([*open_terms[k1], *((v, -1.0) for v, _ in open_terms[k2])], 0.0, 1.0)
 
@@ -248,8 +254,8 @@ def solve_neighbourhood(
             _link(
                 m,
                 v,
-                {t: sum(inst.theme_cost[i][t] for i in block) for t in pos.themes},
-                {t: [pair_var[k, f, t] for f in fitting] for t in pos.themes},
+                {t: sum(inst.theme_cost[i][t] for i in block) for t in themes_of[k]},
+                {t: [pair_var[k, f, t] for f in fitting] for t in themes_of[k]},
                 group.theme if group and here else None,
             )
             _link(
