@@ -96,8 +96,9 @@ Reading the figures:
   --signups 40`); under 50 clients the PostgreSQL server's own processes compete for the same
   two cores as the four workers and the load generator, which SQLite, running inside the
   workers, does not.
-- The sign-up form accepts 10 submissions per client address in ten minutes. It keys on
-  `REMOTE_ADDR` only and has no setting, so the clients connect from distinct loopback addresses
+- The sign-up form accepts `SIGNUP_RATE_LIMIT` submissions per client address in
+  `SIGNUP_RATE_WINDOW_S` (30 in ten minutes by default), so the clients connect from distinct
+  loopback addresses
   (127.0.x.y), {signup_load.SIGNUPS_PER_ADDRESS} sign-ups each: the limit stays on and is
   exercised (its counters live in the database cache).
 """  # noqa: S608 (Markdown, not SQL)
