@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verme.accounts.permissions import signed_in_user
 from verme.grouping import Weights
 from verme.groups.forms import MoveForm, PinForm, WeightsForm
 from verme.groups.models import Proposal
@@ -23,7 +24,6 @@ from verme.mentors.selectors import round_mentors
 from verme.rounds.permissions import (
     get_organisation_for_coordinator,
     get_round_for_coordinator,
-    signed_in_user,
 )
 
 

@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verme.accounts.permissions import signed_in_user
 from verme.mentors.forms import MentorForm
 from verme.mentors.models import RoundMentor
 from verme.mentors.selectors import round_mentor_get, round_mentors
 from verme.mentors.services import round_mentor_remove, round_mentor_save
 from verme.organisations.models import Unit
 from verme.rounds.models import Round, Theme, TimeSlot
-from verme.rounds.permissions import get_round_for_coordinator, signed_in_user
+from verme.rounds.permissions import get_round_for_coordinator
 
 
 def _get_round_mentor_for_coordinator(

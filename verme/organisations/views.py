@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from verme.accounts.models import User
+from verme.accounts.permissions import signed_in_user
 from verme.organisations.models import Organisation, Role
 from verme.organisations.selectors import (
     organisation_people_by_role,
@@ -25,12 +24,6 @@ ROLE_TEMPLATES = {
 }
 
 
-def _signed_in_user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):  # login_required ran first; this narrows the type
-        raise PermissionDenied
-    return request.user
-
-
 def _get_organisation_for_user(
     request: HttpRequest, slug: str, *, role: Role | None = None
 ) -> tuple[Organisation, set[Role]]:
@@ -38,7 +31,7 @@ def _get_organisation_for_user(
 
     A 404 rather than a 403 for outsiders: another organisation's existence is not theirs to learn.
     """
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     organisation = get_object_or_404(Organisation, slug=slug)
     roles = user_roles_in(user=user, organisation=organisation)
     if not roles or (role is not None and role not in roles):
@@ -49,7 +42,7 @@ def _get_organisation_for_user(
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Where a signed-in person starts: their organisations and roles."""
-    user = _signed_in_user(request)
+    user = signed_in_user(request)
     return render(
         request, "organisations/dashboard.html", {"memberships": user_organisations(user=user)}
     )

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from verme.accounts.models import User
+from verme.accounts.permissions import signed_in_user
 from verme.exports import RENDERERS
 from verme.organisations.models import Organisation
 from verme.registrations.exports import RegistrationExport
@@ -41,7 +42,7 @@ from verme.registrations.services import (
     registration_update,
 )
 from verme.rounds.models import Round
-from verme.rounds.permissions import get_round_for_coordinator, signed_in_user
+from verme.rounds.permissions import get_round_for_coordinator
 from verme.rounds.selectors import round_get, round_slots, round_themes
 
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from verme.accounts.models import User
+from verme.accounts.permissions import signed_in_user
 from verme.organisations.models import Organisation, Role
 from verme.organisations.selectors import user_roles_in
 from verme.rounds.models import Round
 from verme.rounds.selectors import round_get
-
-
-def signed_in_user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):  # login_required ran first; this narrows the type
-        raise PermissionDenied
-    return request.user
 
 
 def get_organisation_for_coordinator(request: HttpRequest, slug: str) -> Organisation:

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from verme.accounts.permissions import signed_in_user
 from verme.rounds.forms import CopyRoundForm, RoundForm, ThemeFormSet
 from verme.rounds.permissions import (
     get_organisation_for_coordinator,
     get_round_for_coordinator,
-    signed_in_user,
 )
 from verme.rounds.selectors import organisation_rounds, round_slots, round_themes, slot_table
 from verme.rounds.services import (
