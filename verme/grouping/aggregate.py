@@ -39,11 +39,21 @@ class Plan:
     """Where each block goes: its market and theme (OTHER: any theme the block did not list)."""
 
 
+def block_region(inst: Instance, b: int) -> str | None:
+    """The region a block belongs to: its members' region, None if none of them has one.
+
+    A block whose members come from two regions can only meet online; it counts as the first
+    of its regions in alphabetical order.
+    """
+    named = sorted({r for i in inst.blocks[b] if (r := inst.people[i].region) is not None})
+    return named[0] if named else None
+
+
 def regions(inst: Instance) -> dict[str | None, list[int]]:
-    """Blocks by the region of their first member."""
+    """Blocks by their region (`block_region`); None holds the blocks without a region."""
     out: dict[str | None, list[int]] = defaultdict(list)
-    for b, block in enumerate(inst.blocks):
-        out[inst.people[block[0]].region].append(b)
+    for b in range(len(inst.blocks)):
+        out[block_region(inst, b)].append(b)
     return dict(out)
 
 
@@ -58,16 +68,22 @@ def solve_plan(
 ) -> Plan:
     """Solve the market model until `deadline` (monotonic; `relax`: linear relaxation only).
 
-    With `region=(r,)` only the blocks of region r are modelled, with their region's mentors
-    for meetings in person; online groups are then relaxed to a count per (slot, language,
-    theme) bounded by how many mentors could lead one, with no minimum size, no size penalty and
-    no mentor-theme penalty, as if no other region used them. Each region's value is then a
-    lower bound on that region's share of the penalty, so the regions' bounds add up to a
-    proven bound, and the plan only opens groups that meet in person. A `start` grouping (whole
-    problem only) is given to HiGHS as its first solution, so the plan is never worse than it.
+    With `region=(r,)` only the blocks of region r (`regions`) are modelled, with the groups
+    that meet in person in region r; groups in any other market (online, and for r = None the
+    in-person groups of every named region) are then relaxed to a count per (market, theme)
+    bounded by how many mentors could lead one there, with no minimum size, no size penalty and
+    no mentor-theme penalty, as if no other region used them. People without a region may also
+    sit in region r's groups: for r not None they enter r's model as free *guests*, at most as
+    many per market as could meet there and at most all of them in all, whose own penalties are
+    counted in the model of r = None. So each region's value is a lower bound on the penalty of
+    its blocks plus its in-person groups, the regions' bounds add up to a proven bound when
+    every region (None included) is solved, and the plan only opens groups that meet in person
+    in r. A `start` grouping (whole problem only) is given to HiGHS as its first solution, so
+    the plan is never worse than it.
     """
     w, size = inst.weights, inst.size
-    chosen = regions(inst).get(region[0], []) if region else list(range(len(inst.blocks)))
+    by_region = regions(inst)
+    chosen = by_region.get(region[0], []) if region else list(range(len(inst.blocks)))
     m = ModelBuilder()
     # Entities: every fixed position alone, and each mentor's unfixed positions as one pool.
     entities: list[list[int]] = []
@@ -92,14 +108,12 @@ def solve_plan(
         terms = []
         for frame in pos.frames:
             market = market_of(inst, ks[0], frame)
-            if market not in demand or (
-                region and (frame.online or pos.mentor.region != region[0])
-            ):
+            if market not in demand or (region and market[0] != region[0]):
                 continue
+            # A group on a theme nobody here wants holds only people on other themes, who
+            # fill any theme's group: one such theme stands for them all.
             wanted = demand[market] | set(pos.mentor.themes)
-            for theme in pos.themes:
-                if theme not in wanted and len(pos.themes) > 1:
-                    continue
+            for theme in [t for t in pos.themes if t in wanted] or pos.themes[:1]:
                 v = m.var(inst.mentor_theme_cost(pos, theme), 1.0, not relax, 0.0)
                 g[e, frame, theme] = v
                 cell_groups[market, theme].append(v)
@@ -115,11 +129,16 @@ def solve_plan(
     for cell, groups in cell_groups.items():
         count[cell] = c = m.var(0.0, float(len(groups)), False, 0.0)
         m.row([(c, 1.0), *((v, -1.0) for v in groups)], 0.0, 0.0)
+    guests: dict[tuple[Market, str], int] = {}
+    if region and region[0] is not None:
+        _add_guests(inst, m, by_region.get(None, []), list(cell_groups), guests)
     shared: set[tuple[Market, str]] = set()
     if region:
-        for market, supply in _online_supply(inst, demand).items():
+        relaxed = {market for market in demand if market[0] != region[0]}
+        for market, supply in _supply(inst, relaxed).items():
             terms = []
-            for theme in demand[market]:
+            # At least one cell, so that people who listed no theme can go there too.
+            for theme in sorted(demand[market]) or inst.themes[:1]:
                 count[market, theme] = c = m.var(0.0, float(supply), not relax, 0.0)
                 cell_groups[market, theme] = []
                 shared.add((market, theme))
@@ -196,6 +215,8 @@ def solve_plan(
         people = list(cell_people.get((market, theme), []))
         if (market, theme) in fillers:
             people.append((fillers[market, theme], 1.0))
+        if (market, theme) in guests:
+            people.append((guests[market, theme], 1.0))
         c = count[market, theme]
         m.row([*people, (c, -float(size.max))], -np.inf, 0.0)
         if (market, theme) in shared:
@@ -284,15 +305,43 @@ def _start_values(
     return values
 
 
-def _online_supply(inst: Instance, demand: dict[Market, set[str]]) -> dict[Market, int]:
-    """How many mentors could lead an online group in each online market with demand."""
+def _supply(inst: Instance, markets: set[Market]) -> dict[Market, int]:
+    """How many mentors could lead a group in each of these markets (one per slot each)."""
     mentors: dict[Market, set[str]] = defaultdict(set)
     for k, pos in enumerate(inst.positions):
         for frame in pos.frames:
             market = market_of(inst, k, frame)
-            if frame.online and market in demand:
+            if market in markets:
                 mentors[market].add(pos.mentor.id)
     return {market: len(ids) for market, ids in mentors.items()}
+
+
+def _add_guests(
+    inst: Instance,
+    m: ModelBuilder,
+    regionless: list[int],
+    cells: list[tuple[Market, str]],
+    guests: dict[tuple[Market, str], int],
+) -> None:
+    """Free places for people without a region in a region's in-person cells.
+
+    In a real grouping the people without a region in a market's groups are at most those who
+    can meet there, and at most all of them over all markets, so these rows keep the bound.
+    """
+    available: dict[Market, float] = defaultdict(float)
+    for b in regionless:
+        for market in block_markets(inst, b):
+            available[market] += len(inst.blocks[b])
+    by_market: dict[Market, list[int]] = defaultdict(list)
+    for market, theme in cells:
+        if available.get(market, 0.0) > 0:
+            guests[market, theme] = v = m.var(0.0, available[market], False, 0.0)
+            by_market[market].append(v)
+    for market, columns in by_market.items():
+        m.row([(v, 1.0) for v in columns], 0.0, available[market])
+    if guests:
+        total = float(sum(len(inst.blocks[b]) for b in regionless))
+        m.row([(v, 1.0) for v in guests.values()], 0.0, total)
 
 
 def build_from_plan(inst: Instance, plan: Plan) -> Grouping:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .heuristic import ONLINE, Grouping, Market, market_of
+from .heuristic import ONLINE, Grouping, Market, in_person_scopes, market_of
 from .instance import Instance
 from .model import Explanation, GroupSummary, Unassigned
 
@@ -59,9 +59,8 @@ def explain_placed(state: Grouping, k: int, i: int, summary: GroupSummary) -> Ex
     else:
         ordinal = ORDINALS[rank - 1] if rank <= len(ORDINALS) else f"{rank}th"
         wish = f"{ordinal}-choice theme ({group.theme})"
-    where = (
-        "online" if group.frame.online else f"in region {person.region}" if person.region else ""
-    )
+    place = group.frame.region
+    where = "online" if group.frame.online else f"in region {place}" if place else ""
     parts = [
         wish,
         f"everyone can meet {slot_label(group.frame.slot)}"
@@ -98,7 +97,7 @@ def market_sizes(inst: Instance) -> dict[Market, int]:
     """How many people could meet in each (region or online, language, slot)."""
     out: Counter[Market] = Counter()
     for p in inst.people:
-        scopes = [p.region, ONLINE] if p.online else [p.region]
+        scopes = in_person_scopes(inst, [p.region]) | ({ONLINE} if p.online else set())
         out.update(
             (scope, lang, slot) for scope in scopes for lang in p.languages for slot in p.slots
         )
@@ -139,18 +138,7 @@ def _unassigned_reason(state: Grouping, i: int, market_sizes: dict[Market, int])
         if inst.fits(i, pos, frame)
     ]
     if not fitting:
-        if any(
-            frame.slot in person.slots
-            and frame.language in person.languages
-            and (
-                frame.online
-                and person.online
-                or not frame.online
-                and person.region == pos.mentor.region
-            )
-            for pos in inst.positions
-            for frame in pos.frames
-        ):
+        if any(inst.meets(i, frame) for pos in inst.positions for frame in pos.frames):
             return (
                 "no_compatible_mentor",
                 f"the only mentors who share a time and language with {person.id} supervise them "

@@ -90,16 +90,27 @@ def _is_pinned(inst: Instance, b: int) -> bool:
 
 
 def market_of(inst: Instance, k: int, frame: Frame) -> Market:
-    return (ONLINE if frame.online else inst.positions[k].mentor.region, frame.language, frame.slot)
+    """Where a group in this frame meets: online, or in person in the frame's region."""
+    return (ONLINE if frame.online else frame.region, frame.language, frame.slot)
+
+
+def in_person_scopes(inst: Instance, regions: Iterable[str | None]) -> set[str | None]:
+    """Where people of these regions can meet in person together (rule 7).
+
+    People without a region may meet in any region; people with one only in that region, so
+    people of two regions never meet in person.
+    """
+    named: set[str | None] = {r for r in regions if r is not None}
+    if not named:
+        return set(inst.places)
+    return named if len(named) == 1 else set()
 
 
 def block_markets(inst: Instance, b: int) -> set[Market]:
     people = [inst.people[i] for i in inst.blocks[b]]
     slots = set.intersection(*(set(p.slots) for p in people))
     languages = set.intersection(*(set(p.languages) for p in people))
-    scopes: set[str | None] = set()
-    if len({p.region for p in people}) == 1:
-        scopes.add(people[0].region)
+    scopes = in_person_scopes(inst, (p.region for p in people))
     if all(p.online for p in people):
         scopes.add(ONLINE)
     return {(scope, lang, slot) for scope in scopes for lang in languages for slot in slots}

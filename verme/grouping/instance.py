@@ -5,6 +5,12 @@ mentor's capacity. A *frame* is a position's meeting arrangement (slot, language
 *topic* is its theme plus its kind (and the kind's focus: a level, a subject or the mentor's
 unit). Hard rules 2, 3, 4 (for mentors) and 7 are decided by frames alone, so they are checked
 once here and every later step only ever looks at admissible (person, position, frame) triples.
+
+Rule 7 and absent regions: a frame that meets in person has a region, the mentor's; a mentor
+without a region has one in-person frame per region of the participants (or one without a
+region when no participant has one), so their group takes people of that one region. A
+participant without a region (a student teacher has no unit, hence no region) fits an in-person
+frame of any region; a participant with a region fits only frames of that region.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ class Frame:
     slot: str
     language: str
     online: bool
+    region: str | None = None
+    """The region the group meets in; None online (and where nobody has a region)."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +72,14 @@ class Instance:
         self._kinds = tuple(kinds)
         self._levels = sorted({p.level for p in self.people if p.level})
         self._subjects = sorted({s for p in self.people for s in p.subjects})
+        self.regions: tuple[str, ...] = tuple(sorted({p.region for p in self.people if p.region}))
+        """The participants' regions: where a mentor without a region may meet in person."""
         self.positions = self._build_positions()
         self.position_index = {pos.id: k for k, pos in enumerate(self.positions)}
+        self.places: frozenset[str | None] = frozenset(
+            f.region for pos in self.positions for f in pos.frames if not f.online
+        )
+        """Every region some group could meet in, in person (None: a group without one)."""
         topics: dict[Topic, None] = {}
         for pos in self.positions:
             topics.update(dict.fromkeys(pos.topics))
@@ -153,9 +167,17 @@ class Instance:
         slots = [s for s in mentor.slots if fixed is None or fixed.slot in (None, s)]
         languages = [x for x in mentor.languages if fixed is None or fixed.language in (None, x)]
         onlines = [o for o in (False, True) if fixed is None or fixed.online in (None, o)]
+        # In person the mentor's region; a mentor without one may meet in any one region.
+        places: list[str | None] = (
+            [mentor.region] if mentor.region else list(self.regions) or [None]
+        )
         # One meeting time per mentor: a mentor never leads two groups in the same slot.
         return tuple(
-            Frame(s, lang, o) for s in dict.fromkeys(slots) for lang in languages for o in onlines
+            Frame(s, lang, o, None if o else place)
+            for s in dict.fromkeys(slots)
+            for lang in languages
+            for o in onlines
+            for place in ([None] if o else places)
         )
 
     def _build_positions(self) -> tuple[Position, ...]:
@@ -210,17 +232,22 @@ class Instance:
             self.pinned[i] = k
 
     # -- compatibility -------------------------------------------------------------------------
-    def fits(self, i: int, pos: Position, frame: Frame) -> bool:
-        """Rules 2, 3, 7 and the mentor's side of rule 4 for one person in one frame."""
+    def meets(self, i: int, frame: Frame) -> bool:
+        """Rules 2, 3 and 7 for one person in one frame.
+
+        Rule 7: online only if the person accepts it; in person only in the person's region,
+        and anywhere if the person has no region.
+        """
         p = self.people[i]
         if frame.slot not in p.slots or frame.language not in p.languages:
             return False
         if frame.online:
-            if not p.online:
-                return False
-        elif p.region != pos.mentor.region:
-            return False
-        return i not in self.mentor_conflicts.get(pos.mentor.id, ())
+            return p.online
+        return p.region is None or p.region == frame.region
+
+    def fits(self, i: int, pos: Position, frame: Frame) -> bool:
+        """Rules 2, 3, 7 and the mentor's side of rule 4 for one person in one frame."""
+        return self.meets(i, frame) and i not in self.mentor_conflicts.get(pos.mentor.id, ())
 
     def block_fits(self, b: int, pos: Position, frame: Frame) -> bool:
         if b in self.self_conflicting:

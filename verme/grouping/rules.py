@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from .model import Problem, Solution, Violation
+from .model import Participant, Problem, Solution, Violation
+
+
+def _meeting_region(members: list[Participant]) -> str | None:
+    """Where an in-person group of a mentor without a region meets (rule 7).
+
+    People without a region may meet anywhere; those with one must all share it. The group's
+    region is its members' most common one (the first alphabetically on a tie), so the members
+    from any other region are the ones reported.
+    """
+    counts = Counter(p.region for p in members if p.region is not None)
+    if not counts:
+        return None
+    return min(counts, key=lambda r: (-counts[r], r))
 
 
 def validate(problem: Problem, solution: Solution) -> list[Violation]:
@@ -75,6 +88,7 @@ def validate(problem: Problem, solution: Solution) -> list[Violation]:
                     gid,
                 )
             )
+        place = mentor.region or _meeting_region(members)
         for p in members:
             if group.slot not in p.slots:
                 out.append(
@@ -92,11 +106,16 @@ def validate(problem: Problem, solution: Solution) -> list[Violation]:
                         7, f"{p.id} in online group {gid} does not accept online groups", gid, p.id
                     )
                 )
-            if not group.online and p.region != mentor.region:
+            if not group.online and p.region is not None and p.region != place:
                 out.append(
                     Violation(
                         7,
-                        f"{p.id} in group {gid} is from region {p.region}, not {mentor.region}",
+                        f"{p.id} in group {gid} is from region {p.region}, "
+                        + (
+                            f"not {place}"
+                            if mentor.region
+                            else f"but the group meets in region {place}"
+                        ),
                         gid,
                         p.id,
                     )
