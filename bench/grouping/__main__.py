@@ -1,6 +1,8 @@
 """`python -m bench.grouping`: solve generated problems, compare with baselines, print a table.
 
 Each solver run happens in its own process so that its peak memory (ru_maxrss) is its own.
+Without --sizes the run also measures placeable problems (everyone can be placed) at 1,000
+registrants, where the issue's first-choice target is set.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from typing import Any
 from verme.grouping import Problem, Solution, solve, validate
 
 from .baselines import random_groups, spreadsheet
-from .generate import generate
+from .generate import generate, generate_with_witness
 
 SIZES = (60, 300, 1000, 3000, 10000)
 TIME_LIMITS = {60: 30.0, 300: 30.0, 1000: 60.0, 3000: 120.0, 10000: 300.0}
+PLACEABLE_SIZES = (1000,)
+QUICK_SIZES = (60,)
+QUICK_TIME_LIMIT = 10.0
 
 
 def shares(problem: Problem, solution: Solution) -> dict[str, Any]:
@@ -44,9 +49,12 @@ def shares(problem: Problem, solution: Solution) -> dict[str, Any]:
     }
 
 
-def run_one(size: int, seed: int, time_limit: float) -> dict[str, Any]:
+def run_one(size: int, seed: int, time_limit: float, placeable: bool = False) -> dict[str, Any]:
     """Solve one generated problem in this process and measure it."""
-    problem = generate(size, seed)
+    if placeable:
+        problem, witness = generate_with_witness(size, seed)
+    else:
+        problem = generate(size, seed)
     first_answer: list[float] = []
     started = time.monotonic()
 
@@ -59,6 +67,7 @@ def run_one(size: int, seed: int, time_limit: float) -> dict[str, Any]:
     result: dict[str, Any] = {
         "size": size,
         "seed": seed,
+        "placeable": placeable,
         "time_limit": time_limit,
         "wall": wall,
         "first_answer": first_answer[0] if first_answer else wall,
@@ -76,16 +85,20 @@ def run_one(size: int, seed: int, time_limit: float) -> dict[str, Any]:
         ("spreadsheet", spreadsheet(problem)),
     ):
         result[name] = shares(problem, baseline)
+    if placeable:
+        result["witness"] = shares(problem, witness)
     return result
 
 
-def _run_in_subprocess(size: int, seed: int, time_limit: float) -> dict[str, Any]:
+def _run_in_subprocess(
+    size: int, seed: int, time_limit: float, placeable: bool = False
+) -> dict[str, Any]:
     command = [
         sys.executable,
         "-m",
         "bench.grouping",
         "--one",
-        f"{size},{seed},{time_limit}",
+        f"{size},{seed},{time_limit},{int(placeable)}",
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     data: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -96,8 +109,15 @@ def _pct(value: float) -> str:
     return f"{100 * value:.1f} %"
 
 
+def _registrants(result: dict[str, Any]) -> str:
+    return f"{result['size']:,}" + (" placeable" if result.get("placeable") else "")
+
+
 def table(results: Sequence[dict[str, Any]]) -> str:
-    """Two Markdown tables: the optimiser's figures, then the same shares for the baselines."""
+    """Two Markdown tables: the optimiser's figures, then the same shares for the baselines.
+
+    Rows of placeable problems say so in the registrants cell ("1,000 placeable").
+    """
     optimiser = [
         "| registrants | seed | limit s | wall s | first answer s | peak MB | status | objective "
         "| bound | gap | penalty | penalty bound | penalty gap | violations | placed | first wish "
@@ -116,7 +136,7 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             else 0.0
         )
         optimiser.append(
-            f"| {r['size']:,} | {r['seed']} | {r['time_limit']:g} | {r['wall']:.1f} "
+            f"| {_registrants(r)} | {r['seed']} | {r['time_limit']:g} | {r['wall']:.1f} "
             f"| {r['first_answer']:.1f} | {r['peak_mb']:.0f} | {r['status']} "
             f"| {r['objective']:,.0f} | {r['bound']:,.0f} | {_pct(r['gap'])} "
             f"| {r['penalty']:,.0f} | {r['penalty_bound']:,.0f} | {_pct(pgap)} "
@@ -126,8 +146,22 @@ def table(results: Sequence[dict[str, Any]]) -> str:
             f"{x['violations']} / {_pct(x['first'])} / {_pct(x['any'])}"
             for x in (r, r["random"], r["spreadsheet"])
         ]
-        baselines.append(f"| {r['size']:,} | {r['seed']} | " + " | ".join(cells) + " |")
+        baselines.append(f"| {_registrants(r)} | {r['seed']} | " + " | ".join(cells) + " |")
     return "\n".join(optimiser) + "\n\n" + "\n".join(baselines)
+
+
+def plan(args: argparse.Namespace) -> list[tuple[int, int, bool]]:
+    """The runs as (registrants, seed, placeable), in order."""
+    seeds = [int(s) for s in args.seeds.split(",")]
+    if args.quick:
+        seeds = seeds[:1]
+    if args.sizes:
+        sizes = [int(s) for s in args.sizes.split(",")]
+        return [(size, seed, args.placeable) for size in sizes for seed in seeds]
+    ordinary = QUICK_SIZES if args.quick else SIZES
+    placeable = QUICK_SIZES if args.quick else PLACEABLE_SIZES
+    runs = [] if args.placeable else [(size, seed, False) for size in ordinary for seed in seeds]
+    return runs + [(size, seed, True) for size in placeable for seed in seeds]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -141,8 +175,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--sizes",
-        default=",".join(str(s) for s in SIZES),
-        help="comma-separated registrant counts (default: %(default)s)",
+        help="comma-separated registrant counts (default: "
+        + ",".join(str(s) for s in SIZES)
+        + ", then "
+        + ",".join(str(s) for s in PLACEABLE_SIZES)
+        + " placeable; with --placeable, only the placeable ones)",
+    )
+    parser.add_argument(
+        "--placeable",
+        action="store_true",
+        help="generate problems in which everyone can be placed: a grouping keeping every hard "
+        "rule is planted in each (generate(n, seed, placeable=True)); rows say 'placeable'",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"a quick check: {','.join(str(s) for s in QUICK_SIZES)} registrants, the first "
+        f"seed, {QUICK_TIME_LIMIT:g} s per run, ordinary and placeable",
     )
     parser.add_argument(
         "--seeds", default="1,2,3", help="comma-separated seeds (default: %(default)s)"
@@ -158,19 +207,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        size, seed, limit = args.one.split(",")
-        print(json.dumps(run_one(int(size), int(seed), float(limit))))
+        size, seed, limit, *placeable = args.one.split(",")
+        result = run_one(int(size), int(seed), float(limit), placeable == ["1"])
+        print(json.dumps(result))
         return 0
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
-        for seed in (int(s) for s in args.seeds.split(",")):
-            limit = args.time_limit or TIME_LIMITS.get(size, 60.0)
-            print(f"running {size} registrants, seed {seed}, limit {limit:g} s", file=sys.stderr)
-            result = _run_in_subprocess(size, seed, limit)
-            results.append(result)
-            print(json.dumps(result), file=sys.stderr)
-            if args.json:
-                args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    for size, seed, placeable in plan(args):
+        limit = args.time_limit or (QUICK_TIME_LIMIT if args.quick else TIME_LIMITS.get(size, 60.0))
+        kind = " (placeable)" if placeable else ""
+        print(f"running {size} registrants{kind}, seed {seed}, limit {limit:g} s", file=sys.stderr)
+        result = _run_in_subprocess(size, seed, limit, placeable)
+        results.append(result)
+        print(json.dumps(result), file=sys.stderr)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     out = table(results)
     print(out)
     if args.markdown:
