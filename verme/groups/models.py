@@ -20,7 +20,11 @@ def _default_pins() -> dict[str, list[str]]:
 
 class Proposal(TenantOwned):
     """One run of the optimiser for a round: its input, its stored result and the coordinator's
-    adjustments. A round keeps several; at most one is published."""
+    adjustments. A round keeps several; at most one is published.
+
+    `solution` is the grouping as it is now: after a move by hand its objective, penalty and
+    group summaries are recomputed (its bounds stay, being the problem's); `optimiser_objective`
+    and `optimiser_penalty` keep the optimiser's own figures."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("waiting to start")
@@ -70,6 +74,18 @@ class Proposal(TenantOwned):
     solution = models.JSONField(_("solution"), null=True, blank=True)
     pins = models.JSONField(_("pins"), default=_default_pins, blank=True)
     moved = models.JSONField(_("moved by the coordinator"), default=list, blank=True)
+    optimiser_objective = models.FloatField(
+        _("the optimiser's score"),
+        null=True,
+        blank=True,
+        help_text=_("The score of the grouping as the optimiser left it, before any moves."),
+    )
+    optimiser_penalty = models.FloatField(
+        _("the optimiser's penalty points"),
+        null=True,
+        blank=True,
+        help_text=_("The penalty of the grouping as the optimiser left it, before any moves."),
+    )
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from verme.grouping import Problem, Solution, problem_from_dict, solution_from_dict, validate
+from verme.grouping.evaluate import relative_gap
 from verme.groups.explain import placed_sentence, unassigned_sentence
 from verme.groups.models import Proposal
 from verme.groups.selectors import (
@@ -113,6 +114,8 @@ class GroupView:
     first_wish: int
     any_wish: int
     pinned: bool
+    penalty: float | None = None
+    """The group's penalty points as it is now (None for a result stored without them)."""
     times: list[str] = field(default_factory=list)
     heat: list[HeatRow] = field(default_factory=list)
 
@@ -121,9 +124,22 @@ class GroupView:
         return _("Group %(number)d: %(theme)s") % {"number": self.number, "theme": self.theme}
 
 
+def _percent(gap: float | None) -> str:
+    return "–" if gap is None else f"{100 * gap:.1f} %"
+
+
+def _finite(gap: float) -> float | None:
+    return None if gap == float("inf") else gap
+
+
 @dataclass
 class Figures:
-    """The headline figures of a proposal, side by side on the comparison page."""
+    """The headline figures of a proposal, side by side on the comparison page.
+
+    `objective`, `penalty` and `gap` are those of the groups as they are now, after any moves by
+    hand; `optimiser_*` are the optimiser's own, before them. `bound` and `penalty_bound` are
+    proven for the round's problem, so they hold for every grouping of it, moved or not.
+    """
 
     participants: int
     placed: int
@@ -132,19 +148,33 @@ class Figures:
     groups: int
     violations: int
     objective: float
+    penalty: float
     bound: float
+    penalty_bound: float
     gap: float | None
     status: str
     seconds: float
     moves: int
+    optimiser_objective: float
+    optimiser_penalty: float
+    optimiser_gap: float | None
 
     @property
     def unplaced(self) -> int:
         return self.participants - self.placed
 
     @property
+    def changed(self) -> bool:
+        """Whether the coordinator has moved anyone, so that the figures differ in origin."""
+        return self.moves > 0
+
+    @property
     def gap_percent(self) -> str:
-        return "–" if self.gap is None else f"{100 * self.gap:.1f} %"
+        return _percent(self.gap)
+
+    @property
+    def optimiser_gap_percent(self) -> str:
+        return _percent(self.optimiser_gap)
 
 
 @dataclass
@@ -173,7 +203,14 @@ def _heat_rows(
     return [t.strftime("%H:%M") for t in times], rows
 
 
-def figures_of(problem: Problem, solution: Solution, moves: int = 0) -> Figures:
+def figures_of(
+    problem: Problem,
+    solution: Solution,
+    moves: int = 0,
+    optimiser: tuple[float, float] | None = None,
+) -> Figures:
+    """The figures of a stored solution; `optimiser` is the optimiser's (objective, penalty)
+    when the groups were changed by hand since (the stored ones are then the groups' own)."""
     themes = {p.id: p.themes for p in problem.participants}
     placed = first = anywish = 0
     for group in solution.groups:
@@ -182,7 +219,7 @@ def figures_of(problem: Problem, solution: Solution, moves: int = 0) -> Figures:
             listed = themes.get(member, ())
             first += bool(listed) and listed[0] == group.theme
             anywish += group.theme in listed
-    gap = solution.gap
+    objective, penalty = optimiser or (solution.objective, solution.penalty)
     return Figures(
         participants=len(problem.participants),
         placed=placed,
@@ -191,12 +228,23 @@ def figures_of(problem: Problem, solution: Solution, moves: int = 0) -> Figures:
         groups=len(solution.groups),
         violations=len(validate(problem, solution)),
         objective=solution.objective,
+        penalty=solution.penalty,
         bound=solution.bound,
-        gap=None if gap == float("inf") else gap,
+        penalty_bound=solution.penalty_bound,
+        gap=_finite(solution.gap),
         status=solution.status,
         seconds=solution.seconds,
         moves=moves,
+        optimiser_objective=objective,
+        optimiser_penalty=penalty,
+        optimiser_gap=_finite(relative_gap(objective, solution.bound)),
     )
+
+
+def _optimiser_figures(proposal: Proposal) -> tuple[float, float] | None:
+    if proposal.optimiser_objective is None or proposal.optimiser_penalty is None:
+        return None
+    return proposal.optimiser_objective, proposal.optimiser_penalty
 
 
 def proposal_figures(*, proposal: Proposal) -> Figures | None:
@@ -206,6 +254,7 @@ def proposal_figures(*, proposal: Proposal) -> Figures | None:
         problem_from_dict(proposal.problem),
         solution_from_dict(proposal.solution),
         len(proposal.moved),
+        _optimiser_figures(proposal),
     )
 
 
@@ -276,6 +325,7 @@ def proposal_overview(*, proposal: Proposal) -> Overview:
                 first_wish=sum(r == 1 for r in ranks),
                 any_wish=sum(r is not None for r in ranks),
                 pinned=group.id in pinned_groups,
+                penalty=group.summary.penalty if group.summary is not None else None,
                 times=times,
                 heat=heat,
             )
@@ -296,6 +346,6 @@ def proposal_overview(*, proposal: Proposal) -> Overview:
         proposal=proposal,
         groups=groups,
         unplaced=unplaced,
-        figures=figures_of(problem, solution, len(proposal.moved)),
+        figures=figures_of(problem, solution, len(proposal.moved), _optimiser_figures(proposal)),
         choices=choices,
     )

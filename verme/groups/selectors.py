@@ -59,6 +59,12 @@ def groupable_registrations(*, round_: Round) -> TenantQuerySet[Registration]:
     )
 
 
+def registration_accepts_online(registration: Registration) -> bool:
+    """Whether the person accepts a group that meets online. The sign-up form does not ask
+    yet, so nobody does; the optimiser and late placement read this one answer."""
+    return False
+
+
 def _languages(registration: Registration, round_: Round) -> tuple[str, ...]:
     if registration.group_language == LanguageWish.EITHER:
         return tuple(round_.languages)
@@ -79,6 +85,7 @@ def _participant(registration: Registration, round_: Round) -> Participant:
         level=registration.school_level,
         subjects=tuple(s.strip().lower() for s in registration.subjects.split(",") if s.strip()),
         region=(unit.region or None) if unit is not None else None,
+        online=registration_accepts_online(registration),
     )
 
 
@@ -173,7 +180,9 @@ def round_proposals(*, round_: Round) -> TenantQuerySet[Proposal]:
 
 def proposal_get(*, organisation: Organisation, pk: int) -> Proposal:
     """One proposal of this organisation with its round, or 404."""
-    queryset = Proposal.objects.for_organisation(organisation).select_related("round__organisation")
+    queryset = Proposal.objects.for_organisation(organisation).select_related(
+        "organisation", "round__organisation"
+    )
     return get_object_or_404(queryset, pk=pk)
 
 

@@ -16,6 +16,7 @@ from verme.audit.services import audit_record
 from verme.grouping import (
     FixedGroup,
     Pin,
+    Problem,
     Solution,
     Unassigned,
     Weights,
@@ -25,6 +26,7 @@ from verme.grouping import (
     solve,
     validate,
 )
+from verme.grouping.evaluate import rescore
 from verme.grouping.exchange import problem_to_dict, weights_to_dict
 from verme.groups.explain import MOVED_OUT, placed_sentence, violation_sentence
 from verme.groups.models import Group, GroupMember, LatePlacement, Proposal
@@ -32,6 +34,7 @@ from verme.groups.overview import language_label, names_for
 from verme.groups.selectors import (
     grouping_problem_for_round,
     published_proposal,
+    registration_accepts_online,
     registration_key,
     round_groups,
     slot_key,
@@ -171,6 +174,8 @@ def proposal_run(*, organisation: Organisation, proposal_id: int) -> Proposal:
         rows.update(
             status=Proposal.Status.DONE,
             solution=solution_to_dict(solution),
+            optimiser_objective=solution.objective,
+            optimiser_penalty=solution.penalty,
             progress=1.0,
             progress_message="",
             finished_at=timezone.now(),
@@ -183,8 +188,9 @@ def _editable(proposal: Proposal) -> None:
         raise ValidationError(_("Only a ready proposal that is not published can be changed."))
 
 
-def _refuse_new_violations(proposal: Proposal, before: Solution, after: Solution) -> None:
-    problem = problem_from_dict(proposal.problem)
+def _refuse_new_violations(
+    proposal: Proposal, problem: Problem, before: Solution, after: Solution
+) -> None:
     known = {dataclasses.astuple(v) for v in validate(problem, before)}
     new = [v for v in validate(problem, after) if dataclasses.astuple(v) not in known]
     if not new:
@@ -204,6 +210,20 @@ def _refuse_new_violations(proposal: Proposal, before: Solution, after: Solution
     raise ValidationError(
         [_("The change was not made, because it would break a rule:")] + sorted(set(messages))
     )
+
+
+def _store_changed_solution(proposal: Proposal, problem: Problem, changed: Solution) -> None:
+    """Put a grouping changed by hand on the proposal (not saved) with its figures recomputed.
+
+    Every change of membership goes through here, so the stored objective, penalty and group
+    summaries always describe the groups as they are; the proven bound is the problem's and
+    stays. The optimiser's own figures are kept on the proposal for comparison.
+    """
+    assert proposal.solution is not None  # noqa: S101 - only a proposal with a result changes
+    if proposal.optimiser_objective is None:
+        proposal.optimiser_objective = proposal.solution.get("objective")
+        proposal.optimiser_penalty = proposal.solution.get("penalty")
+    proposal.solution = solution_to_dict(rescore(problem, changed))
 
 
 @transaction.atomic
@@ -239,10 +259,11 @@ def proposal_move_member(
     if group is None:
         unassigned += (Unassigned(id=participant, reason="", code=MOVED_OUT),)
     changed = dataclasses.replace(solution, groups=groups, unassigned=unassigned)
-    _refuse_new_violations(proposal, solution, changed)
-    proposal.solution = solution_to_dict(changed)
+    problem = problem_from_dict(proposal.problem)
+    _refuse_new_violations(proposal, problem, solution, changed)
+    _store_changed_solution(proposal, problem, changed)
     proposal.moved = sorted({*proposal.moved, participant})
-    proposal.save(update_fields=["solution", "moved"])
+    proposal.save(update_fields=["solution", "moved", "optimiser_objective", "optimiser_penalty"])
     audit_record(
         actor=actor,
         organisation=proposal.organisation,
@@ -416,11 +437,31 @@ def _conflicts(registration: Registration, members: list[Registration]) -> bool:
     return any(m.job_title == JobTitle.PRINCIPAL for m in same_unit)
 
 
+def _region_of(registration: Registration) -> str:
+    return (registration.unit.region if registration.unit is not None else "") or ""
+
+
+def _within_reach(group: Group, *, region: str, online: bool) -> bool:
+    """Where a late registration may meet, as the optimiser reads regions (rule 7): an online
+    group only if they accept online groups; in person, any group for someone without a region
+    (no unit, for example a student teacher), else a group of their region: its mentor's, or for
+    a mentor without a region, the one its members with a region share."""
+    if group.online:
+        return online
+    if not region or group.round_mentor is None:
+        return True
+    mentor_region = group.round_mentor.mentor.region or ""
+    if mentor_region:
+        return mentor_region == region
+    return all(_region_of(m.registration) in {"", region} for m in group.members.all())
+
+
 @transaction.atomic
 def registration_place_late(*, registration: Registration) -> LatePlacement | None:
     """Place a registration that arrives after publishing into the group that changes least:
     one with room, in a language the person accepts, at a time they can attend, within their
-    region, on their best-ranked theme; else put them on the waiting list with the reason.
+    region (any region for someone without one; online only if they accept online groups), on
+    their best-ranked theme; else put them on the waiting list with the reason.
 
     Does nothing when the round has no published groups, when the published groups were formed
     with this person already, or when the person has a group.
@@ -449,7 +490,8 @@ def registration_place_late(*, registration: Registration) -> LatePlacement | No
         return None
     languages = _accepted_languages(registration)
     slots = {slot_key(s) for s in registration.available_slots.all()}
-    region = registration.unit.region if registration.unit is not None else ""
+    region = _region_of(registration)
+    online = registration_accepts_online(registration)
     ranks = {t.pk: n for n, t in enumerate(registration.themes, start=1)}
     suitable = [
         g
@@ -457,11 +499,7 @@ def registration_place_late(*, registration: Registration) -> LatePlacement | No
         if g.language in languages
         and g.slot is not None
         and slot_key(g.slot) in slots
-        and (
-            g.online
-            or g.round_mentor is None
-            or (g.round_mentor.mentor.region or "") == (region or "")
-        )
+        and _within_reach(g, region=region, online=online)
     ]
     with_room = [g for g in suitable if len(g.members.all()) < round_.group_max]
     fitting = [

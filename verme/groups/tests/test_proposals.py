@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from conftest import Personas
 from verme.audit.models import AuditEntry
-from verme.grouping import Weights, solution_from_dict, solution_to_dict
+from verme.grouping import (
+    Solution,
+    Weights,
+    problem_from_dict,
+    solution_from_dict,
+    solution_to_dict,
+)
+from verme.grouping.evaluate import evaluate
 from verme.groups.models import Proposal
 from verme.groups.overview import proposal_overview
 from verme.groups.services import proposal_create, proposal_move_member, proposal_pin
@@ -147,3 +156,108 @@ def test_only_ready_proposals_change(
     queued = proposal_create(actor=None, round_=small.round, weights=Weights(), time_limit_s=1)
     with pytest.raises(ValidationError):
         proposal_pin(actor=None, proposal=queued, pinned=True, group="m1-1")
+
+
+def _moved_by_hand(personas: Personas, capture: Any) -> tuple[Proposal, Solution, str]:
+    """A proposal of nine people in groups of five and four, and one person moved by hand from
+    the five to the four; with the optimiser's solution as it was."""
+    small = a_small_round(personas.org_a, people=9)
+    proposal = run(small, capture)
+    original = solution_from_dict(proposal.solution)
+    big, small_group = sorted(original.groups, key=lambda g: -len(g.members))
+    person = big.members[0]
+    proposal_move_member(
+        actor=personas.coordinator, proposal=proposal, participant=person, group=small_group.id
+    )
+    proposal.refresh_from_db()
+    return proposal, original, person
+
+
+def test_a_run_keeps_the_optimisers_figures_beside_its_solution(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal = run(a_small_round(personas.org_a), django_capture_on_commit_callbacks)
+    solution = solution_from_dict(proposal.solution)
+    assert proposal.optimiser_objective == solution.objective
+    assert proposal.optimiser_penalty == solution.penalty
+    figures = proposal_overview(proposal=proposal).figures
+    assert not figures.changed
+    assert (figures.objective, figures.penalty) == (solution.objective, solution.penalty)
+    assert figures.optimiser_gap == figures.gap
+
+
+def test_a_move_stores_the_figures_of_the_groups_as_they_are_now(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal, original, person = _moved_by_hand(personas, django_capture_on_commit_callbacks)
+    problem = problem_from_dict(proposal.problem)
+    stored = solution_from_dict(proposal.solution)
+    evaluation = evaluate(problem, stored)
+    # The figures describe the moved groups, not the optimiser's.
+    assert (stored.objective, stored.penalty) == (evaluation.objective, evaluation.penalty)
+    assert [g.summary for g in stored.groups] == [g.summary for g in evaluation.groups]
+    assert stored.objective == original.objective - (stored.penalty - original.penalty)
+    # Five and four became four and five, so at least the size term moves; the bound stays.
+    assert stored.penalty != original.penalty
+    assert (stored.bound, stored.penalty_bound) == (original.bound, original.penalty_bound)
+    assert proposal.optimiser_objective == original.objective
+    assert proposal.optimiser_penalty == original.penalty
+    figures = proposal_overview(proposal=proposal).figures
+    assert figures.changed
+    assert figures.objective == stored.objective
+    assert figures.optimiser_objective == original.objective
+    assert figures.gap == pytest.approx(abs(stored.objective - stored.bound) / stored.bound)
+    assert figures.optimiser_gap == pytest.approx(original.gap)
+
+
+def test_moving_back_restores_the_optimisers_figures_and_keeps_its_own(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal, original, person = _moved_by_hand(personas, django_capture_on_commit_callbacks)
+    home = next(g.id for g in original.groups if person in g.members)
+    proposal_move_member(actor=None, proposal=proposal, participant=person, group=home)
+    proposal.refresh_from_db()
+    stored = solution_from_dict(proposal.solution)
+    assert (stored.objective, stored.penalty) == (original.objective, original.penalty)
+    assert [g.summary for g in stored.groups] == [g.summary for g in original.groups]
+    assert proposal.optimiser_objective == original.objective
+
+
+def test_taking_someone_out_of_every_group_costs_the_unassigned_weight(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    small = a_small_round(personas.org_a, people=9)
+    proposal = run(small, django_capture_on_commit_callbacks)
+    original = solution_from_dict(proposal.solution)
+    big = max(original.groups, key=lambda g: len(g.members))
+    proposal_move_member(actor=None, proposal=proposal, participant=big.members[0], group=None)
+    proposal.refresh_from_db()
+    stored = solution_from_dict(proposal.solution)
+    figures = proposal_overview(proposal=proposal).figures
+    evaluation = evaluate(problem_from_dict(proposal.problem), stored)
+    assert (figures.placed, evaluation.unplaced) == (8, 1)
+    assert stored.penalty == evaluation.penalty
+    assert stored.objective == 9 * Weights().unassigned - stored.penalty
+    assert stored.objective < original.objective
+
+
+def test_the_migration_rescores_proposals_moved_before_it(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Before the figures were kept up to date, a move left the optimiser's score in the
+    # solution: the migration keeps that as the optimiser's and stores the groups' own.
+    proposal, original, _person = _moved_by_hand(personas, django_capture_on_commit_callbacks)
+    live = proposal.solution
+    assert live is not None
+    stale = {**live, "objective": original.objective, "penalty": original.penalty}
+    Proposal.objects.for_organisation(personas.org_a).filter(pk=proposal.pk).update(
+        solution=stale, optimiser_objective=None, optimiser_penalty=None
+    )
+    migration = importlib.import_module("verme.groups.migrations.0002_optimiser_figures")
+    migration.keep_the_optimisers_figures(django_apps, None)
+    proposal.refresh_from_db()
+    assert proposal.solution == live
+    assert (proposal.optimiser_objective, proposal.optimiser_penalty) == (
+        original.objective,
+        original.penalty,
+    )

@@ -12,6 +12,7 @@ from verme.grouping import Weights
 from verme.groups.models import Group, GroupMember, LatePlacement, Proposal
 from verme.groups.services import proposal_create, proposal_publish, proposal_run
 from verme.groups.tests.factories import a_small_round
+from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.models import Registration
 from verme.registrations.tests.factories import RegistrationFactory
 from verme.rounds.selectors import round_slots, round_themes
@@ -146,3 +147,88 @@ def test_people_the_published_groups_were_formed_with_get_no_late_placement(
     assert friday.status == Registration.Status.REGISTERED
     assert not LatePlacement.objects.for_organisation(personas.org_a).exists()
     assert mailbox.to("friday@school.example.org") == []
+
+
+def _published_in_two_regions(personas: Personas, capture: Any) -> tuple[Group, Group]:
+    """Two published groups on different themes; the first mentor's unit is in the north and
+    the second one's in the south."""
+    proposal = _ready(personas, capture)
+    proposal_publish(actor=None, proposal=proposal, notify=False)
+    first, second = Group.objects.for_organisation(personas.org_a).order_by("number")
+    assert first.theme_id != second.theme_id
+    for group, region in ((first, "north"), (second, "south")):
+        assert group.round_mentor is not None
+        mentor = group.round_mentor.mentor
+        mentor.unit = UnitFactory.create(organisation=personas.org_a, region=region)
+        mentor.save(update_fields=["unit"])
+    return first, second
+
+
+def _late(group: Group, capture: Any, email: str, **fields: Any) -> LatePlacement:
+    """A sign-up after publishing whose first wish is `group`'s theme."""
+    round_ = group.round
+    with capture(execute=True):
+        late = RegistrationFactory.create(
+            round=round_,
+            email=email,
+            slots=round_slots(round_=round_)[:3],
+            themes=[group.theme],
+            **fields,
+        )
+    return LatePlacement.objects.for_organisation(round_.organisation).get(registration=late)
+
+
+def test_a_late_registration_without_a_region_joins_a_group_in_any_region(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    north, south = _published_in_two_regions(personas, django_capture_on_commit_callbacks)
+    capture = django_capture_on_commit_callbacks
+    for group, email in ((north, "student1@example.org"), (south, "student2@example.org")):
+        placement = _late(group, capture, email, unit=None, job_title="student_teacher")
+        assert (placement.reason, placement.group) == (LatePlacement.Reason.PLACED, group)
+
+
+def test_a_late_registration_with_a_region_joins_only_an_in_person_group_of_that_region(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    north, south = _published_in_two_regions(personas, django_capture_on_commit_callbacks)
+    capture = django_capture_on_commit_callbacks
+    northern = UnitFactory.create(organisation=personas.org_a, region="north")
+    eastern = UnitFactory.create(organisation=personas.org_a, region="east")
+    # Wishes the southern group's theme, but only the northern group meets in their region.
+    placement = _late(south, capture, "north@example.org", unit=northern)
+    assert (placement.reason, placement.group) == (LatePlacement.Reason.PLACED, north)
+    placement = _late(south, capture, "east@example.org", unit=eastern)
+    assert (placement.reason, placement.group) == (LatePlacement.Reason.NO_LANGUAGE_SLOT, None)
+    assert placement.registration.status == Registration.Status.WAITING
+
+
+def test_a_group_whose_mentor_has_no_region_meets_in_its_members_region(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal = _ready(personas, django_capture_on_commit_callbacks)
+    proposal_publish(actor=None, proposal=proposal, notify=False)
+    capture = django_capture_on_commit_callbacks
+    first, _second = Group.objects.for_organisation(personas.org_a).order_by("number")
+    northern = UnitFactory.create(organisation=personas.org_a, region="north")
+    southern = UnitFactory.create(organisation=personas.org_a, region="south")
+    # The mentors have no unit and the members no region: anyone may join, from any region.
+    assert _late(first, capture, "a@example.org", unit=northern).group == first
+    # Now the group has a northern member, so it meets in the north.
+    assert _late(first, capture, "b@example.org", unit=southern).group != first
+    assert _late(first, capture, "c@example.org", unit=northern).group == first
+
+
+def test_nobody_is_placed_late_into_an_online_group_without_accepting_online_groups(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    north, south = _published_in_two_regions(personas, django_capture_on_commit_callbacks)
+    Group.objects.for_organisation(personas.org_a).filter(pk=north.pk).update(online=True)
+    placement = _late(
+        north,
+        django_capture_on_commit_callbacks,
+        "student@example.org",
+        unit=None,
+        job_title="student_teacher",
+    )
+    assert (placement.reason, placement.group) == (LatePlacement.Reason.PLACED, south)

@@ -98,7 +98,10 @@ def test_a_refused_move_says_why(
 
 
 def test_compare_shows_both_proposals_side_by_side(
-    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+    client: Client,
+    personas: Personas,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_num_queries: Any,
 ) -> None:
     first = _ready(personas, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,7 +110,8 @@ def test_compare_shows_both_proposals_side_by_side(
         )
     client.force_login(personas.coordinator)
     url = reverse("groups:compare", kwargs={"slug": "aalto-demo", "pk": first.round.pk})
-    page = client.get(url, {"proposal": [first.pk, second.pk]}).content.decode()
+    with django_assert_num_queries(6):
+        page = client.get(url, {"proposal": [first.pk, second.pk]}).content.decode()
     assert "Ehdotus 1" in page
     assert "Ehdotus 2" in page
     assert page.count("8 / 8") == 2
@@ -163,3 +167,47 @@ def test_the_proposal_page_keeps_its_queries_few_with_a_hundred_registrations(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('name="participant"') >= 100
+
+
+def _fi(figure: float) -> str:
+    """A figure as the Finnish pages show it: one decimal after a comma."""
+    return f"{figure:.1f}".replace(".", ",")
+
+
+def test_after_a_move_the_pages_show_the_figures_now_and_the_optimisers_beside(
+    client: Client,
+    personas: Personas,
+    django_capture_on_commit_callbacks: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    proposal = _ready(personas, django_capture_on_commit_callbacks, people=9)
+    original = solution_from_dict(proposal.solution)
+    big, small_group = sorted(original.groups, key=lambda g: -len(g.members))
+    client.force_login(personas.coordinator)
+    detail = reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk})
+    compare = reverse("groups:compare", kwargs={"slug": "aalto-demo", "pk": proposal.round.pk})
+    before = client.get(detail).content.decode()
+    assert "Sakkopisteet" in before
+    assert "muutostesi jälkeen" not in before
+    assert "Raja on todistettu" in before
+    with django_assert_num_queries(9):
+        response = client.post(
+            reverse("groups:move", kwargs={"slug": "aalto-demo", "pk": proposal.pk}),
+            {"participant": big.members[0], "group": small_group.id},
+        )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    now = solution_from_dict(proposal.solution)
+    assert now.objective != original.objective
+    with django_assert_num_queries(9):
+        page = client.get(detail).content.decode()
+    origin = '<span class="figure-origin">(muutostesi jälkeen; optimoijan: '
+    assert f"{_fi(now.objective)} {origin}{_fi(original.objective)})</span>" in page
+    assert f"{_fi(now.penalty)} {origin}{_fi(original.penalty)})</span>" in page
+    assert f"<dd>{_fi(now.bound)}</dd>" in page
+    assert "ennen käsin tehtyjä siirtoja" not in page
+    with django_assert_num_queries(6):  # the same for any number of proposals
+        table = client.get(compare, {"proposal": [proposal.pk]}).content.decode()
+    assert f"<td>{_fi(now.objective)}<br>{origin}{_fi(original.objective)})</span></td>" in table
+    assert f"<td>{_fi(now.bound)}</td>" in table
+    assert "Raja on todistettu" in table
