@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from .aggregate import Plan, build_from_plan, regions, solve_plan
+from .columns import ColumnGeneration
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
 from .heuristic import Grouping, block_markets, construct, improve, market_of
 from .instance import Instance
@@ -19,6 +20,14 @@ FULL_MODEL_MAX_PAIRS = 25_000
 
 WHOLE_PLAN_MAX_BLOCKS = 400
 """Larger problems are planned region by region (online groups relaxed, then formed last)."""
+
+COLUMNS_MAX_BLOCKS = 600
+"""Up to this many blocks the bound is strengthened by column generation (see columns.py); at
+1,000 registrants it did not converge within 60 s (seed 1), so larger problems skip it."""
+
+COLUMNS_SHARE = 0.55
+"""Column generation stops at this share of the time limit (at 60 registrants it converges in
+about a second, at 300 in about 14 s; see docs/benchmarks-grouping.md)."""
 
 Progress = Callable[[float, str], None]
 
@@ -51,9 +60,17 @@ def solve(
     rng = random.Random(seed)
     report("first grouping")
     state = construct(inst)
+    report("first grouping found")
     lower = person_bound(inst)
+    plan_end = started + 0.5 * limit
+    if len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
+        report("bounding by column generation over whole groups")
+        columns = ColumnGeneration(inst).generate(started + COLUMNS_SHARE * limit)
+        lower = max(lower, columns.bound)
+        now = time.monotonic()
+        plan_end = now + 0.4 * (search_end - now)
     report("planning groups with the market model")
-    plan = _plan(inst, min(search_end, started + 0.5 * limit), report, state)
+    plan = _plan(inst, min(search_end, plan_end), report, state)
     lower = max(lower, plan.bound)
     if plan.groups:
         planned = build_from_plan(inst, plan)

@@ -1,0 +1,623 @@
+"""Column generation over whole groups: a strong proven bound, and groupings built from it.
+
+A *column* is one complete group: an entity (a fixed group's position, or a mentor's pool of
+unfixed positions), a frame, a theme, a topic and whole blocks as members, with its exact
+penalty from `scoring.group_penalty`. The master LP chooses columns so that every block is in
+one group or unplaced, no entity leads more groups than it has positions and no mentor meets two
+groups in one slot.
+
+Pricing asks, for every entity, for the group of least reduced cost. It is solved exactly over a
+*relaxation* of a group: the members are any people who share the frame's market, each paying
+their theme and topic cost less their block's dual; the size penalty and the novice terms are
+exact, because they depend only on how many members and novices a group has; unit mixing,
+apart/supervises pairs, together pairs and pins are dropped (each only adds penalty or removes
+groups). Every real group is among the relaxed ones at no higher cost, so for any duals `pi`
+(blocks) and `beta <= 0` (a mentor's slot) the Lagrangian value
+
+    sum(pi) + sum(beta) + sum_b min(0, U_b - pi_b) + sum_e cap_e * min(0, least reduced cost in e)
+
+is a proven lower bound on the penalty, whether or not the generation has converged. The master
+LP's duals make it tight: on our benchmark problems it is far stronger than the market model's.
+The real columns found on the way then go to HiGHS as a set-partitioning MILP
+(price-and-branch), whose answer is a grouping.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+
+from .heuristic import Market, block_markets, market_of
+from .instance import Frame, Instance, Topic
+from .milp import PRESOLVE_PARALLEL_ROWS_AND_COLUMNS
+from .scoring import group_penalty
+
+NODE_LIMIT = 20_000
+"""Branch-and-bound nodes per pricing search before it falls back to the relaxed value."""
+
+COLUMNS_PER_ENTITY = 1
+"""Groups of negative reduced cost collected per entity and round (fewer rounds in all)."""
+
+PRIMAL_SIMPLEX = 4
+
+SMOOTHING = 0.5
+"""Weight of the best-bound duals in the duals priced (0: plain column generation)."""
+
+PIN_UNPLACED_FACTOR = 10.0
+"""A pinned block may stay unplaced in the master only at this many times its usual cost."""
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Column:
+    entity: int
+    frame: Frame
+    theme: str
+    topic: Topic
+    blocks: tuple[int, ...]
+    cost: float
+    pinned_to: int | None = None
+    """The position whose pinned people this group holds (None: holds no pinned person)."""
+
+
+@dataclass
+class Result:
+    bound: float
+    """Proven lower bound on the penalty (rounded up when every penalty is a whole number)."""
+    lp_value: float
+    """The master LP's value over the columns generated (an upper estimate of `bound`)."""
+    converged: bool
+    iterations: int
+    columns: int
+
+
+def integral_weights(inst: Instance) -> bool:
+    """Whether every penalty is a whole number, so that a bound may be rounded up."""
+    w = inst.weights
+    values = [
+        w.unassigned,
+        *w.theme_rank,
+        w.no_wish,
+        *w.kind_rank,
+        w.kind_other,
+        w.level_mismatch,
+        w.subject_mismatch,
+        w.unit_mismatch,
+        w.unit_share,
+        w.unit_share * w.max_unit_share,
+        w.lone_novice,
+        w.no_experienced,
+        w.mentor_theme,
+        w.size,
+        w.size * inst.size.target,
+    ]
+    return all(float(v).is_integer() for v in values)
+
+
+class ColumnGeneration:
+    """The master problem, its pricing and the columns generated so far for one instance."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        w, size = inst.weights, inst.size
+        self.size = size
+        people = inst.people
+        # Entities: a fixed position alone; each mentor's unfixed positions as one pool.
+        self.entities: list[list[int]] = []
+        pools: dict[str, list[int]] = defaultdict(list)
+        for k, pos in enumerate(inst.positions):
+            if not pos.frames:
+                continue
+            if pos.fixed is not None:
+                self.entities.append([k])
+            else:
+                pools[pos.mentor.id].append(k)
+        self.entities.extend(pools.values())
+        self.entity_of = {k: e for e, ks in enumerate(self.entities) for k in ks}
+        # Themes and topics as indexes; costs per person as matrices.
+        self.themes = list(inst.themes)
+        theme_index = {t: n for n, t in enumerate(self.themes)}
+        topics: dict[Topic, None] = {}
+        for pos in inst.positions:
+            topics.update(dict.fromkeys(pos.topics))
+        self.topics = list(topics)
+        topic_index = {t: n for n, t in enumerate(self.topics)}
+        self.theme_cost = np.array(
+            [[inst.theme_cost[i][t] for t in self.themes] for i in range(len(people))],
+            dtype=np.float64,
+        ).reshape(len(people), len(self.themes))
+        self.topic_cost = np.array(
+            [[inst.topic_cost(i, q) for q in self.topics] for i in range(len(people))],
+            dtype=np.float64,
+        ).reshape(len(people), len(self.topics))
+        self.novice = np.array(inst.novice, dtype=bool)
+        # Markets: who could be in a group meeting there (a block's people share its markets).
+        self.markets: list[Market] = []
+        market_index: dict[Market, int] = {}
+        members: list[list[int]] = []
+        self.block_markets: list[set[Market]] = []
+        for b, block in enumerate(inst.blocks):
+            markets = set() if b in inst.self_conflicting else block_markets(inst, b)
+            self.block_markets.append(markets)
+            for market in markets:
+                if market not in market_index:
+                    market_index[market] = len(self.markets)
+                    self.markets.append(market)
+                    members.append([])
+                members[market_index[market]].extend(block)
+        self.market_people = [np.array(sorted(m), dtype=np.int64) for m in members]
+        self.market_blocks = [
+            sorted({inst.block_of[i] for i in m}) for m in members
+        ]  # blocks per market
+        # Per entity: its frames' markets and slots, its themes and topics.
+        self.frames: list[list[tuple[Frame, int]]] = []
+        self.entity_themes: list[np.ndarray] = []
+        self.entity_topics: list[np.ndarray] = []
+        self.capacity: list[int] = []
+        for ks in self.entities:
+            pos = inst.positions[ks[0]]
+            frames = [
+                (frame, market_index.get(market_of(inst, ks[0], frame), -1)) for frame in pos.frames
+            ]
+            self.frames.append([(f, m) for f, m in frames if m >= 0])
+            cost = np.full(len(self.themes), INF)
+            for t in pos.themes:
+                cost[theme_index[t]] = inst.mentor_theme_cost(pos, t)
+            self.entity_themes.append(cost)
+            self.entity_topics.append(np.array([topic_index[q] for q in pos.topics]))
+            self.capacity.append(len(ks))
+        # A mentor with several positions meets each group in its own slot.
+        positions_of: dict[str, int] = defaultdict(int)
+        for ks in self.entities:
+            positions_of[inst.positions[ks[0]].mentor.id] += len(ks)
+        self.slot_rows: dict[tuple[str, str], int] = {}
+        self.unplaced_cost = np.array(
+            [
+                w.unassigned
+                * len(block)
+                * (PIN_UNPLACED_FACTOR if any(i in inst.pinned for i in block) else 1.0)
+                for block in inst.blocks
+            ]
+        )
+        self.n_blocks = len(inst.blocks)
+        row = self.n_blocks + len(self.entities)
+        for e, ks in enumerate(self.entities):
+            mentor = inst.positions[ks[0]].mentor.id
+            if positions_of[mentor] < 2:
+                continue
+            for frame, _ in self.frames[e]:
+                if (mentor, frame.slot) not in self.slot_rows:
+                    self.slot_rows[mentor, frame.slot] = row
+                    row += 1
+        # Pinned people: a group holds the pinned people of at most one position.
+        self.pin_rows: dict[int, int] = {}
+        for k in sorted(set(inst.pinned.values())):
+            self.pin_rows[k] = row
+            row += 1
+        self.n_rows = row
+        self.alpha = np.zeros(len(self.entities))
+        self._fitting: dict[tuple[int, int], np.ndarray] = {}
+        # Per block: its size and its theme + topic cost for every (theme, topic).
+        self.block_size = np.array([len(block) for block in inst.blocks], dtype=np.float64)
+        self.block_count = np.array([len(block) for block in inst.blocks], dtype=np.int64)
+        person_cost = self.theme_cost[:, :, None] + self.topic_cost[:, None, :]
+        self.block_cost = np.zeros((len(inst.blocks), len(self.themes), len(self.topics)))
+        np.add.at(self.block_cost, np.array(inst.block_of, dtype=np.int64), person_cost)
+        self.unit_of = [p.unit for p in people]
+        self.columns: list[Column] = []
+        self._seen: set[tuple[int, Frame, str, Topic, tuple[int, ...]]] = set()
+        self.integral = integral_weights(inst)
+        self._highs = self._master()
+
+    # -- the master ------------------------------------------------------------------------------
+    def _master(self) -> highspy.Highs:
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("presolve_rule_off", PRESOLVE_PARALLEL_ROWS_AND_COLUMNS)
+        lower = np.concatenate(
+            (np.ones(self.n_blocks), np.zeros(self.n_rows - self.n_blocks))
+        ).astype(np.float64)
+        upper = np.concatenate(
+            (
+                np.ones(self.n_blocks),
+                np.array(self.capacity, dtype=np.float64),
+                np.ones(self.n_rows - self.n_blocks - len(self.entities)),
+            )
+        ).astype(np.float64)
+        h.addRows(
+            self.n_rows,
+            lower,
+            upper,
+            0,
+            np.zeros(self.n_rows + 1, dtype=np.int32)[:0],
+            np.zeros(0, dtype=np.int32),
+            np.zeros(0, dtype=np.float64),
+        )
+        # One `unplaced` column per block.
+        n = self.n_blocks
+        h.addCols(
+            n,
+            self.unplaced_cost.astype(np.float64),
+            np.zeros(n),
+            np.ones(n),
+            n,
+            np.arange(n, dtype=np.int32),
+            np.arange(n, dtype=np.int32),
+            np.ones(n),
+        )
+        return h
+
+    def add(self, column: Column) -> bool:
+        """Add a column to the master unless it is there already."""
+        key = (column.entity, column.frame, column.theme, column.topic, column.blocks)
+        if key in self._seen or not column.blocks:
+            return False
+        self._seen.add(key)
+        self.columns.append(column)
+        rows = [*column.blocks, self.n_blocks + column.entity]
+        mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
+        slot_row = self.slot_rows.get((mentor, column.frame.slot))
+        if slot_row is not None:
+            rows.append(slot_row)
+        if column.pinned_to is not None:
+            rows.append(self.pin_rows[column.pinned_to])
+        self._highs.addCols(
+            1,
+            np.array([column.cost]),
+            np.zeros(1),
+            np.array([INF]),
+            len(rows),
+            np.zeros(1, dtype=np.int32),
+            np.array(rows, dtype=np.int32),
+            np.ones(len(rows)),
+        )
+        return True
+
+    def solve_lp(self, deadline: float) -> tuple[float, np.ndarray, dict[tuple[str, str], float]]:
+        """The master LP: its value, the blocks' duals and the mentor-slot duals (<= 0)."""
+        h = self._highs
+        h.setOptionValue("presolve", "off")
+        # Primal simplex: new columns keep the basis primal feasible (300 registrants, seed 1:
+        # 14.6 s to converge against 31.8 s with the dual simplex).
+        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        # HiGHS counts its time limit from the model's creation, over every run.
+        h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.monotonic()))
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise TimeoutError("the master LP was not solved in time")
+        duals = np.asarray(h.getSolution().row_dual, dtype=np.float64)
+        pi = duals[: self.n_blocks].copy()
+        self.alpha = np.minimum(0.0, duals[self.n_blocks : self.n_blocks + len(self.entities)])
+        beta = {key: min(0.0, float(duals[row])) for key, row in self.slot_rows.items()}
+        return float(h.getInfo().objective_function_value), pi, beta
+
+    # -- pricing ---------------------------------------------------------------------------------
+    def price(
+        self, pi: np.ndarray, beta: dict[tuple[str, str], float], exact_deadline: float = INF
+    ) -> tuple[float, list[Column]]:
+        """The Lagrangian bound for these duals, and real groups of negative reduced cost.
+
+        Until `exact_deadline` every entity's least reduced cost is searched exactly; after it
+        the relaxed value stands in (still a valid bound, only a weaker one).
+        """
+        inst, size, w = self.inst, self.size, self.inst.weights
+        person_dual = np.zeros(len(inst.people))
+        for b, block in enumerate(inst.blocks):
+            person_dual[list(block)] = pi[b] / len(block)
+        n_themes, n_topics = len(self.themes), len(self.topics)
+        tables = np.full((len(self.markets), n_themes, n_topics), INF)
+        best_n = np.zeros((len(self.markets), n_themes, n_topics), dtype=np.int64)
+        best_v = np.zeros((len(self.markets), n_themes, n_topics), dtype=np.int64)
+        sizes = range(size.min, size.max + 1)
+        for m, people in enumerate(self.market_people):
+            if len(people) < size.min:
+                continue
+            reduced = (
+                self.theme_cost[people][:, :, None]
+                + self.topic_cost[people][:, None, :]
+                - person_dual[people][:, None, None]
+            )
+            novice = self.novice[people]
+            prefix_n = _prefix(reduced[novice], size.max)
+            prefix_e = _prefix(reduced[~novice], size.max)
+            best = tables[m]
+            for n in sizes:
+                extra = w.size * abs(n - size.target)
+                for v in range(max(0, n - (len(prefix_e) - 1)), min(n, len(prefix_n) - 1) + 1):
+                    value = prefix_n[v] + prefix_e[n - v] + extra
+                    if v == 1:
+                        value = value + w.lone_novice
+                    if v == n:
+                        value = value + w.no_experienced
+                    better = value < best - 1e-12
+                    if better.any():
+                        best[better] = value[better]
+                        best_n[m][better] = n
+                        best_v[m][better] = v
+        bound = float(pi.sum()) + sum(beta.values())
+        bound += float(np.minimum(0.0, self.unplaced_cost - pi).sum())
+        found: list[Column] = []
+        for e, frames in enumerate(self.frames):
+            if not frames:
+                continue
+            mentor = inst.positions[self.entities[e][0]].mentor.id
+            markets = np.array([m for _, m in frames])
+            shift = np.array([-beta.get((mentor, f.slot), 0.0) for f, _ in frames])
+            topics = self.entity_topics[e]
+            values = (
+                tables[markets][:, :, topics]
+                + self.entity_themes[e][None, :, None]
+                + shift[:, None, None]
+            )
+            least, columns = self._exact_least(e, values, topics, pi, shift, exact_deadline)
+            if least < 0:
+                bound += self.capacity[e] * least
+            found.extend(c for c, _ in columns)
+        if self.integral:
+            bound = math.ceil(bound - 1e-6)
+        return bound, found
+
+    def _exact_least(
+        self,
+        e: int,
+        values: np.ndarray,
+        topics: np.ndarray,
+        pi: np.ndarray,
+        shift: np.ndarray,
+        deadline: float,
+    ) -> tuple[float, list[tuple[Column, float]]]:
+        """The least reduced cost of a real group of entity `e`, or a lower bound on it.
+
+        The relaxed values order the (frame, theme, topic) choices; each is searched exactly
+        by `_search` until the next relaxed value cannot beat the best group found.
+        """
+        order = np.argsort(values, axis=None, kind="stable")
+        flat = values.reshape(-1)
+        best = 0.0
+        least: float | None = None
+        columns: list[tuple[Column, float]] = []
+        for index in order:
+            relaxed = float(flat[index])
+            if least is None and relaxed >= best - 1e-9:
+                least = best  # proved: no choice left can beat the best group found
+            if least is not None and (relaxed >= -1e-9 or len(columns) >= COLUMNS_PER_ENTITY):
+                return least, columns
+            if time.monotonic() > deadline:
+                return relaxed if least is None else least, columns
+            f, t, q = (int(x) for x in np.unravel_index(int(index), values.shape))
+            cutoff = best if least is None else 0.0
+            found = self._search(e, f, t, int(topics[q]), pi, float(shift[f]), cutoff)
+            if found is None:
+                if least is None:
+                    return relaxed, columns
+                continue
+            value, column = found
+            if column is not None and value < cutoff:
+                columns.append((column, value))
+                best = min(best, value)
+        return best if least is None else least, columns
+
+    def fitting(self, e: int, f: int) -> np.ndarray:
+        """Blocks that may join entity `e`'s group in its frame number `f`."""
+        key = (e, f)
+        blocks = self._fitting.get(key)
+        if blocks is None:
+            inst = self.inst
+            frame, m = self.frames[e][f]
+            ks = set(self.entities[e])
+            pos = inst.positions[self.entities[e][0]]
+            blocks = np.array(
+                [
+                    b
+                    for b in self.market_blocks[m]
+                    if inst.block_fits(b, pos, frame)
+                    and all(inst.pinned[i] in ks for i in inst.blocks[b] if i in inst.pinned)
+                ],
+                dtype=np.int64,
+            )
+            self._fitting[key] = blocks
+        return blocks
+
+    def _search(
+        self,
+        e: int,
+        f: int,
+        t: int,
+        q: int,
+        pi: np.ndarray,
+        shift: float,
+        cutoff: float,
+    ) -> tuple[float, Column | None] | None:
+        """Branch and bound for the real group of least reduced cost below `cutoff`.
+
+        Returns (value, group), with group None when nothing is below the cutoff, or None when
+        the search gave up (NODE_LIMIT), so that the caller falls back to the relaxed value.
+        """
+        inst, size, w = self.inst, self.size, self.inst.weights
+        frame, _ = self.frames[e][f]
+        theme, topic = self.themes[t], self.topics[q]
+        ks = self.entities[e]
+        pos = inst.positions[ks[0]]
+        blocks = self.fitting(e, f)
+        own = self.block_cost[blocks, t, q]
+        reduced = own - pi[blocks]
+        per_person = reduced / self.block_size[blocks]
+        order = np.argsort(per_person, kind="stable")
+        items = list(
+            zip(
+                reduced[order].tolist(),
+                own[order].tolist(),
+                blocks[order].tolist(),
+                strict=True,
+            )
+        )
+        # Per-person values in that order, for the completion bound.
+        counts = self.block_count[blocks[order]]
+        person_values = np.repeat(per_person[order], counts).tolist()
+        offsets = np.concatenate(([0], np.cumsum(counts))).tolist()
+        cumulative = np.concatenate(([0.0], np.cumsum(person_values))).tolist()
+        constant = inst.mentor_theme_cost(pos, theme) + shift
+        mixing = topic.kind != "unit" and w.unit_share > 0
+        target, smallest, largest = size.target, size.min, size.max
+        best_value = cutoff
+        best_blocks: tuple[int, ...] | None = None
+        best_pin: int | None = None
+        nodes = 0
+        chosen: list[int] = []
+        members: list[int] = []
+        units: dict[str | None, int] = defaultdict(int)
+
+        def completion(j: int, n: int) -> float:
+            """Least addition to the value by adding people from items j.. (conflicts and
+            the novice and mixing terms ignored, blocks split: a lower bound)."""
+            start = offsets[j]
+            available = len(person_values) - start
+            least = math.inf
+            for final in range(max(n + 1, smallest), largest + 1):
+                d = final - n
+                if d > available:
+                    break
+                value = cumulative[start + d] - cumulative[start] + w.size * abs(final - target)
+                least = min(least, value)
+            return least
+
+        def visit(j: int, value: float, own: float, novices: int, pinned_to: int | None) -> bool:
+            nonlocal best_value, best_blocks, best_pin, nodes
+            nodes += 1
+            if nodes > NODE_LIMIT:
+                return False
+            n = len(members)
+            if n >= smallest:
+                cost = own + constant - shift + w.size * abs(n - target)
+                if novices == 1:
+                    cost += w.lone_novice
+                if novices == n:
+                    cost += w.no_experienced
+                if mixing:
+                    limit = w.max_unit_share * n
+                    cost += w.unit_share * sum(
+                        max(0.0, c - limit) for u, c in units.items() if u is not None
+                    )
+                total = cost - sum(pi[b] for b in chosen) + shift
+                if total < best_value - 1e-9:
+                    best_value, best_blocks, best_pin = total, tuple(sorted(chosen)), pinned_to
+            for jj in range(j, len(items)):
+                reduced, block_own, b = items[jj]
+                block = inst.blocks[b]
+                if n + len(block) > largest:
+                    continue
+                if value + constant + completion(jj, n) >= best_value - 1e-9:
+                    # Items are in order of their per-person value: later ones bound no lower.
+                    break
+                if inst.block_conflicts[b] & taken:
+                    continue
+                pins = {inst.pinned[i] for i in block if i in inst.pinned}
+                pin = pinned_to
+                if pins:
+                    if len(pins) > 1 or (pinned_to is not None and pins != {pinned_to}):
+                        continue
+                    pin = next(iter(pins))
+                chosen.append(b)
+                taken.add(b)
+                members.extend(block)
+                for i in block:
+                    units[self.unit_of[i]] += 1
+                ok = visit(
+                    jj + 1,
+                    value + reduced,
+                    own + block_own,
+                    novices + sum(inst.novice[i] for i in block),
+                    pin,
+                )
+                for i in block:
+                    units[self.unit_of[i]] -= 1
+                del members[-len(block) :]
+                taken.discard(b)
+                chosen.pop()
+                if not ok:
+                    return False
+            return True
+
+        taken: set[int] = set()
+        if not visit(0, 0.0, 0.0, 0, None):
+            return None
+        if best_blocks is None:
+            return best_value, None
+        k = best_pin if best_pin is not None else ks[0]
+        people = [i for b in best_blocks for i in inst.blocks[b]]
+        cost = group_penalty(inst, k, theme, topic, people)
+        return best_value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
+
+    def reduced_cost(
+        self, column: Column, pi: np.ndarray, beta: dict[tuple[str, str], float]
+    ) -> float:
+        """The column's reduced cost in the master LP whose duals are `pi`, `beta`, `alpha`."""
+        mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
+        value = column.cost - float(sum(pi[b] for b in column.blocks))
+        value -= beta.get((mentor, column.frame.slot), 0.0)
+        return value - float(self.alpha[column.entity])
+
+    # -- the whole run -------------------------------------------------------------------------
+    def generate(self, deadline: float) -> Result:
+        """Generate columns until the bound meets the LP or `deadline` (monotonic) passes.
+
+        The master starts with nobody placed: starting from a grouping's columns left the LP
+        stuck at that grouping's value for some 60 degenerate rounds (300 registrants, seed 1:
+        converged after 14 s from scratch, not within 20 s from the grouping).
+        """
+        best_bound = -INF
+        lp_value = INF
+        iterations = 0
+        converged = False
+        # Dual smoothing (Wentges): price at a point between the duals of the best bound so
+        # far and the LP's; it cuts the number of rounds, and any duals give a valid bound.
+        center: tuple[np.ndarray, dict[tuple[str, str], float]] | None = None
+        while time.monotonic() < deadline:
+            try:
+                lp_value, pi, beta = self.solve_lp(deadline)
+            except TimeoutError:
+                break
+            iterations += 1
+            points = [(pi, beta)]
+            if center is not None:
+                smooth_pi = SMOOTHING * center[0] + (1 - SMOOTHING) * pi
+                smooth_beta = {
+                    key: SMOOTHING * center[1].get(key, 0.0) + (1 - SMOOTHING) * value
+                    for key, value in beta.items()
+                }
+                points.insert(0, (smooth_pi, smooth_beta))
+            improving: list[Column] = []
+            for point in points:
+                bound, found = self.price(*point, deadline)
+                if bound > best_bound:
+                    best_bound, center = bound, point
+                improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]
+                if improving or best_bound >= lp_value - 1e-6 * max(1.0, abs(lp_value)):
+                    break
+            if best_bound >= lp_value - 1e-6 * max(1.0, abs(lp_value)):
+                converged = True
+                break
+            if sum(self.add(column) for column in improving) == 0:
+                break
+        return Result(
+            bound=best_bound,
+            lp_value=lp_value,
+            converged=converged,
+            iterations=iterations,
+            columns=len(self.columns),
+        )
+
+
+def _prefix(reduced: np.ndarray, count: int) -> np.ndarray:
+    """Sums of the 0, 1, ... `count` smallest values along the first axis."""
+    if len(reduced) > count:
+        reduced = np.partition(reduced, count - 1, axis=0)[:count]
+    ordered = np.sort(reduced, axis=0)
+    zero = np.zeros((1, *reduced.shape[1:]))
+    return np.concatenate((zero, np.cumsum(ordered, axis=0)))
