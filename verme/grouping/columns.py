@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
-from .heuristic import Market, block_markets, market_of
+from .heuristic import Grouping, Market, block_markets, market_of
 from .instance import Frame, Instance, Topic
 from .milp import PRESOLVE_PARALLEL_ROWS_AND_COLUMNS
 from .scoring import group_penalty
@@ -52,6 +52,8 @@ PIN_UNPLACED_FACTOR = 10.0
 """A pinned block may stay unplaced in the master only at this many times its usual cost."""
 
 INF = math.inf
+BIG = 1e9
+"""A dual that prices a block or a slot out of every new group."""
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,11 @@ class ColumnGeneration:
 
     # -- pricing ---------------------------------------------------------------------------------
     def price(
-        self, pi: np.ndarray, beta: dict[tuple[str, str], float], exact_deadline: float = INF
+        self,
+        pi: np.ndarray,
+        beta: dict[tuple[str, str], float],
+        exact_deadline: float = INF,
+        full: frozenset[int] = frozenset(),
     ) -> tuple[float, list[Column]]:
         """The Lagrangian bound for these duals, and real groups of negative reduced cost.
 
@@ -312,8 +318,6 @@ class ColumnGeneration:
             person_dual[list(block)] = pi[b] / len(block)
         n_themes, n_topics = len(self.themes), len(self.topics)
         tables = np.full((len(self.markets), n_themes, n_topics), INF)
-        best_n = np.zeros((len(self.markets), n_themes, n_topics), dtype=np.int64)
-        best_v = np.zeros((len(self.markets), n_themes, n_topics), dtype=np.int64)
         sizes = range(size.min, size.max + 1)
         for m, people in enumerate(self.market_people):
             if len(people) < size.min:
@@ -335,16 +339,12 @@ class ColumnGeneration:
                         value = value + w.lone_novice
                     if v == n:
                         value = value + w.no_experienced
-                    better = value < best - 1e-12
-                    if better.any():
-                        best[better] = value[better]
-                        best_n[m][better] = n
-                        best_v[m][better] = v
+                    np.minimum(best, value, out=best)
         bound = float(pi.sum()) + sum(beta.values())
         bound += float(np.minimum(0.0, self.unplaced_cost - pi).sum())
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
-            if not frames:
+            if not frames or e in full:
                 continue
             mentor = inst.positions[self.entities[e][0]].mentor.id
             markets = np.array([m for _, m in frames])
@@ -612,6 +612,81 @@ class ColumnGeneration:
             iterations=iterations,
             columns=len(self.columns),
         )
+
+    # -- a grouping from the LP: diving ----------------------------------------------------------
+    def dive(self, deadline: float, rounds_per_fixing: int = 1_000) -> list[Column] | None:
+        """Fix the column the LP likes best, re-generate, and repeat until the LP is integral.
+
+        Call after `generate`. Returns the groups of an integral LP solution, or None when the
+        deadline came first. Blocks in fixed groups are priced out (a dual of -BIG), and so are
+        entities at capacity and a mentor's slots already taken.
+        """
+        h, n = self._highs, self.n_blocks
+        fixed: set[int] = set()
+        covered: set[int] = set()
+        rounds = 0
+        while time.monotonic() < deadline:
+            try:
+                _, pi, beta = self.solve_lp(deadline)
+            except TimeoutError:
+                return None
+            values = np.asarray(h.getSolution().col_value[n:], dtype=np.float64)
+            pi = pi.copy()
+            pi[list(covered)] = -BIG
+            used: dict[int, int] = defaultdict(int)
+            for c in fixed:
+                column = self.columns[c]
+                used[column.entity] += 1
+                mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
+                if (mentor, column.frame.slot) in beta:
+                    beta[mentor, column.frame.slot] = -BIG
+            full = frozenset(e for e, count in used.items() if count >= self.capacity[e])
+            _, found = self.price(pi, beta, deadline, full)
+            improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]
+            rounds += 1
+            if rounds <= rounds_per_fixing and sum(self.add(column) for column in improving):
+                continue
+            rounds = 0
+            fractional = [(v, c) for c, v in enumerate(values) if 1e-6 < v < 1 - 1e-6]
+            if not fractional and not improving:
+                return [self.columns[c] for c, v in enumerate(values) if v > 0.5]
+            # Every group the LP takes more than half of (they cannot share a block, an entity
+            # beyond its capacity or a mentor's slot), else the one it takes most of.
+            chosen = [c for c, v in enumerate(values) if v > 0.5 and c not in fixed]
+            if not chosen and fractional:
+                chosen = [
+                    max(fractional, key=lambda item: (item[0], -self.columns[item[1]].cost))[1]
+                ]
+            for c in chosen:
+                fixed.add(c)
+                covered.update(self.columns[c].blocks)
+                h.changeColBounds(n + c, 1.0, INF)
+        return None
+
+    def grouping(self, chosen: list[Column]) -> Grouping | None:
+        """Open the chosen groups at their entities' positions (None if they clash)."""
+        inst = self.inst
+        state = Grouping(inst)
+        free = {e: list(ks) for e, ks in enumerate(self.entities)}
+        for column in sorted(chosen, key=lambda c: c.pinned_to is None):
+            k = column.pinned_to if column.pinned_to is not None else None
+            if k is None and free[column.entity]:
+                k = free[column.entity][0]
+            if k is None or k not in free[column.entity]:
+                return None
+            free[column.entity].remove(k)
+            if column.frame.slot in state.mentor_slots[inst.positions[k].mentor.id]:
+                return None
+            state.open(k, column.frame, column.theme, column.topic)
+            for b in column.blocks:
+                if state.where[b] >= 0:
+                    return None
+                state.add(k, b)
+            state.retopic(k)
+        for i, k in inst.pinned.items():
+            if state.where[inst.block_of[i]] != k:
+                return None
+        return state
 
 
 def _prefix(reduced: np.ndarray, count: int) -> np.ndarray:

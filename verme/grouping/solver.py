@@ -25,6 +25,10 @@ COLUMNS_MAX_BLOCKS = 600
 """Up to this many blocks the bound is strengthened by column generation (see columns.py); at
 1,000 registrants it did not converge within 60 s (seed 1), so larger problems skip it."""
 
+DIVE_MAX_BLOCKS = 150
+"""Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
+second, and the best grouping found in two of three seeds; at 300 a dive took over 30 s)."""
+
 COLUMNS_SHARE = 0.55
 """Column generation stops at this share of the time limit (at 60 registrants it converges in
 about a second, at 300 in about 14 s; see docs/benchmarks-grouping.md)."""
@@ -65,8 +69,17 @@ def solve(
     plan_end = started + 0.5 * limit
     if len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
-        columns = ColumnGeneration(inst).generate(started + COLUMNS_SHARE * limit)
+        generation = ColumnGeneration(inst)
+        columns = generation.generate(started + COLUMNS_SHARE * limit)
         lower = max(lower, columns.bound)
+        if columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS:
+            report("diving from the LP to a grouping")
+            dived = generation.dive(started + COLUMNS_SHARE * limit)
+            candidate = generation.grouping(dived) if dived is not None else None
+            if candidate is not None:
+                construct(inst, candidate)  # the unplaced join where they fit best
+                if candidate.penalty() < state.penalty():
+                    state = candidate
         now = time.monotonic()
         plan_end = now + 0.4 * (search_end - now)
     report("planning groups with the market model")
