@@ -27,7 +27,9 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import highspy
 import numpy as np
@@ -66,6 +68,72 @@ class Column:
     cost: float
     pinned_to: int | None = None
     """The position whose pinned people this group holds (None: holds no pinned person)."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Branching decisions of a node of the branch-and-price tree (empty at the root)."""
+
+    apart: frozenset[tuple[int, int]] = frozenset()
+    """Block pairs (smaller first) that no group may hold both of."""
+    together: frozenset[tuple[int, int]] = frozenset()
+    """Block pairs that a group holds both of or neither."""
+    banned: frozenset[tuple[int, int]] = frozenset()
+    """(block, entity): the entity's groups may not hold the block."""
+    assigned: frozenset[tuple[int, int]] = frozenset()
+    """(block, entity): the block is placed, in a group of that entity."""
+
+    def __bool__(self) -> bool:
+        return bool(self.apart or self.together or self.banned or self.assigned)
+
+    def allows(self, column: Column) -> bool:
+        held = set(column.blocks)
+        if any(a in held and b in held for a, b in self.apart):
+            return False
+        if any((a in held) != (b in held) for a, b in self.together):
+            return False
+        if any((b, column.entity) in self.banned for b in held):
+            return False
+        return not any(b in held and e != column.entity for b, e in self.assigned)
+
+    def admits(self, b: int, e: int) -> bool:
+        """Whether entity e's groups may hold block b."""
+        if (b, e) in self.banned:
+            return False
+        return self._assigned_to.get(b, e) == e
+
+    @cached_property
+    def _assigned_to(self) -> dict[int, int]:
+        return dict(self.assigned)
+
+    def refused(self, holding: Mapping[int, set[int]], entity_of: Sequence[int]) -> set[int]:
+        """The columns these decisions rule out, given which columns hold each block."""
+        out: set[int] = set()
+        for a, b in self.apart:
+            out |= holding.get(a, set()) & holding.get(b, set())
+        for a, b in self.together:
+            out |= holding.get(a, set()) ^ holding.get(b, set())
+        for b, e in self.banned:
+            out.update(c for c in holding.get(b, ()) if entity_of[c] == e)
+        for b, e in self.assigned:
+            out.update(c for c in holding.get(b, ()) if entity_of[c] != e)
+        return out
+
+    def partners(self) -> dict[int, set[int]]:
+        """Each block bound by `together` decisions, with every block it is bound to."""
+        groups: dict[int, set[int]] = {}
+        for a, b in self.together:
+            merged = groups.get(a, {a}) | groups.get(b, {b})
+            for x in merged:
+                groups[x] = merged
+        return groups
+
+    def conflicts(self) -> dict[int, set[int]]:
+        out: dict[int, set[int]] = defaultdict(set)
+        for a, b in self.apart:
+            out[a].add(b)
+            out[b].add(a)
+        return out
 
 
 @dataclass
@@ -187,6 +255,9 @@ class ColumnGeneration:
                 for block in inst.blocks
             ]
         )
+        self.node_unplaced_cost = self.unplaced_cost
+        self.simplex_strategy = PRIMAL_SIMPLEX
+        """The unplaced costs of the branch-and-price node being solved (see branching.py)."""
         self.n_blocks = len(inst.blocks)
         row = self.n_blocks + len(self.entities)
         for e, ks in enumerate(self.entities):
@@ -213,9 +284,12 @@ class ColumnGeneration:
         np.add.at(self.block_cost, np.array(inst.block_of, dtype=np.int64), person_cost)
         self.unit_of = [p.unit for p in people]
         self.columns: list[Column] = []
+        self.holding: dict[int, set[int]] = defaultdict(set)
+        """Which columns hold each block."""
+        self.column_entity: list[int] = []
         self._seen: set[tuple[int, Frame, str, Topic, tuple[int, ...]]] = set()
         self.integral = integral_weights(inst)
-        self._highs = self._master()
+        self.master = self._master()
 
     # -- the master ------------------------------------------------------------------------------
     def _master(self) -> highspy.Highs:
@@ -261,6 +335,9 @@ class ColumnGeneration:
         if key in self._seen or not column.blocks:
             return False
         self._seen.add(key)
+        for b in column.blocks:
+            self.holding[b].add(len(self.columns))
+        self.column_entity.append(column.entity)
         self.columns.append(column)
         rows = [*column.blocks, self.n_blocks + column.entity]
         mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
@@ -269,7 +346,7 @@ class ColumnGeneration:
             rows.append(slot_row)
         if column.pinned_to is not None:
             rows.append(self.pin_rows[column.pinned_to])
-        self._highs.addCols(
+        self.master.addCols(
             1,
             np.array([column.cost]),
             np.zeros(1),
@@ -283,11 +360,11 @@ class ColumnGeneration:
 
     def solve_lp(self, deadline: float) -> tuple[float, np.ndarray, dict[tuple[str, str], float]]:
         """The master LP: its value, the blocks' duals and the mentor-slot duals (<= 0)."""
-        h = self._highs
+        h = self.master
         h.setOptionValue("presolve", "off")
         # Primal simplex: new columns keep the basis primal feasible (300 registrants, seed 1:
         # 14.6 s to converge against 31.8 s with the dual simplex).
-        h.setOptionValue("simplex_strategy", PRIMAL_SIMPLEX)
+        h.setOptionValue("simplex_strategy", self.simplex_strategy)
         # HiGHS counts its time limit from the model's creation, over every run.
         h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.monotonic()))
         h.run()
@@ -306,6 +383,7 @@ class ColumnGeneration:
         beta: dict[tuple[str, str], float],
         exact_deadline: float = INF,
         full: frozenset[int] = frozenset(),
+        rules: Rules = Rules(),
     ) -> tuple[float, list[Column]]:
         """The Lagrangian bound for these duals, and real groups of negative reduced cost.
 
@@ -341,7 +419,7 @@ class ColumnGeneration:
                         value = value + w.no_experienced
                     np.minimum(best, value, out=best)
         bound = float(pi.sum()) + sum(beta.values())
-        bound += float(np.minimum(0.0, self.unplaced_cost - pi).sum())
+        bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
             if not frames or e in full:
@@ -355,7 +433,7 @@ class ColumnGeneration:
                 + self.entity_themes[e][None, :, None]
                 + shift[:, None, None]
             )
-            least, columns = self._exact_least(e, values, topics, pi, shift, exact_deadline)
+            least, columns = self._exact_least(e, values, topics, pi, shift, exact_deadline, rules)
             if least < 0:
                 bound += self.capacity[e] * least
             found.extend(c for c, _ in columns)
@@ -371,6 +449,7 @@ class ColumnGeneration:
         pi: np.ndarray,
         shift: np.ndarray,
         deadline: float,
+        rules: Rules,
     ) -> tuple[float, list[tuple[Column, float]]]:
         """The least reduced cost of a real group of entity `e`, or a lower bound on it.
 
@@ -392,7 +471,7 @@ class ColumnGeneration:
                 return relaxed if least is None else least, columns
             f, t, q = (int(x) for x in np.unravel_index(int(index), values.shape))
             cutoff = best if least is None else 0.0
-            found = self._search(e, f, t, int(topics[q]), pi, float(shift[f]), cutoff)
+            found = self._search(e, f, t, int(topics[q]), pi, float(shift[f]), cutoff, rules)
             if found is None:
                 if least is None:
                     return relaxed, columns
@@ -433,6 +512,7 @@ class ColumnGeneration:
         pi: np.ndarray,
         shift: float,
         cutoff: float,
+        rules: Rules = Rules(),
     ) -> tuple[float, Column | None] | None:
         """Branch and bound for the real group of least reduced cost below `cutoff`.
 
@@ -445,21 +525,59 @@ class ColumnGeneration:
         ks = self.entities[e]
         pos = inst.positions[ks[0]]
         blocks = self.fitting(e, f)
+        extra: dict[int, set[int]] = {}
+        if rules:
+            blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
+            extra = rules.conflicts()
         own = self.block_cost[blocks, t, q]
         reduced = own - pi[blocks]
-        per_person = reduced / self.block_size[blocks]
-        order = np.argsort(per_person, kind="stable")
-        items = list(
-            zip(
-                reduced[order].tolist(),
-                own[order].tolist(),
-                blocks[order].tolist(),
-                strict=True,
+        items: list[tuple[float, float, tuple[int, ...]]]
+        if rules.together:
+            # Blocks bound together by branching are one item, or none if one of them is out.
+            bound_to = rules.partners()
+            present = set(blocks.tolist())
+            by_block = dict(
+                zip(blocks.tolist(), zip(reduced.tolist(), own.tolist(), strict=True), strict=True)
             )
-        )
+            seen: set[int] = set()
+            merged: list[tuple[float, float, tuple[int, ...]]] = []
+            for b in blocks.tolist():
+                if b in seen:
+                    continue
+                group = bound_to.get(b, {b})
+                seen.update(group)
+                if not group <= present:
+                    continue
+                merged.append(
+                    (
+                        sum(by_block[x][0] for x in group),
+                        sum(by_block[x][1] for x in group),
+                        tuple(sorted(group)),
+                    )
+                )
+            counts_list = [int(sum(self.block_count[x] for x in item[2])) for item in merged]
+            ranked = sorted(range(len(merged)), key=lambda j: merged[j][0] / counts_list[j])
+            items = [merged[j] for j in ranked]
+            counts = np.array([counts_list[j] for j in ranked], dtype=np.int64)
+            per_person_sorted = np.array(
+                [merged[j][0] / counts_list[j] for j in ranked], dtype=np.float64
+            )
+        else:
+            per_person = reduced / self.block_size[blocks]
+            order = np.argsort(per_person, kind="stable")
+            items = [
+                (r, o, (b,))
+                for r, o, b in zip(
+                    reduced[order].tolist(),
+                    own[order].tolist(),
+                    blocks[order].tolist(),
+                    strict=True,
+                )
+            ]
+            counts = self.block_count[blocks[order]]
+            per_person_sorted = per_person[order]
         # Per-person values in that order, for the completion bound.
-        counts = self.block_count[blocks[order]]
-        person_values = np.repeat(per_person[order], counts).tolist()
+        person_values = np.repeat(per_person_sorted, counts).tolist()
         offsets = np.concatenate(([0], np.cumsum(counts))).tolist()
         cumulative = np.concatenate(([0.0], np.cumsum(person_values))).tolist()
         constant = inst.mentor_theme_cost(pos, theme) + shift
@@ -508,14 +626,20 @@ class ColumnGeneration:
                 if total < best_value - 1e-9:
                     best_value, best_blocks, best_pin = total, tuple(sorted(chosen)), pinned_to
             for jj in range(j, len(items)):
-                reduced, block_own, b = items[jj]
-                block = inst.blocks[b]
+                reduced, block_own, item = items[jj]
+                block = (
+                    inst.blocks[item[0]]
+                    if len(item) == 1
+                    else tuple(i for b in item for i in inst.blocks[b])
+                )
                 if n + len(block) > largest:
                     continue
                 if value + constant + completion(jj, n) >= best_value - 1e-9:
                     # Items are in order of their per-person value: later ones bound no lower.
                     break
-                if inst.block_conflicts[b] & taken:
+                if any(inst.block_conflicts[b] & taken for b in item):
+                    continue
+                if extra and any(extra.get(b, set()) & taken for b in item):
                     continue
                 pins = {inst.pinned[i] for i in block if i in inst.pinned}
                 pin = pinned_to
@@ -523,8 +647,8 @@ class ColumnGeneration:
                     if len(pins) > 1 or (pinned_to is not None and pins != {pinned_to}):
                         continue
                     pin = next(iter(pins))
-                chosen.append(b)
-                taken.add(b)
+                chosen.extend(item)
+                taken.update(item)
                 members.extend(block)
                 for i in block:
                     units[self.unit_of[i]] += 1
@@ -538,8 +662,8 @@ class ColumnGeneration:
                 for i in block:
                     units[self.unit_of[i]] -= 1
                 del members[-len(block) :]
-                taken.discard(b)
-                chosen.pop()
+                taken.difference_update(item)
+                del chosen[-len(item) :]
                 if not ok:
                     return False
             return True
@@ -621,7 +745,7 @@ class ColumnGeneration:
         deadline came first. Blocks in fixed groups are priced out (a dual of -BIG), and so are
         entities at capacity and a mentor's slots already taken.
         """
-        h, n = self._highs, self.n_blocks
+        h, n = self.master, self.n_blocks
         fixed: set[int] = set()
         covered: set[int] = set()
         rounds = 0

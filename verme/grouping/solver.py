@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from .aggregate import Plan, build_from_plan, regions, solve_plan
+from .branching import branch_and_price
 from .columns import ColumnGeneration
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
 from .heuristic import Grouping, block_markets, construct, improve, market_of
@@ -28,6 +29,10 @@ COLUMNS_MAX_BLOCKS = 600
 DIVE_MAX_BLOCKS = 150
 """Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
 second, and the best grouping found in two of three seeds; at 300 a dive took over 30 s)."""
+
+PROOF_SHARE = 0.75
+"""Branch and price (small problems) stops at this share of the time limit; if it has not
+proved the grouping optimal by then, the search gets the rest."""
 
 COLUMNS_SHARE = 0.55
 """Column generation stops at this share of the time limit (at 60 registrants it converges in
@@ -67,6 +72,7 @@ def solve(
     report("first grouping found")
     lower = person_bound(inst)
     plan_end = started + 0.5 * limit
+    generation: ColumnGeneration | None = None
     if len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
         generation = ColumnGeneration(inst)
@@ -78,10 +84,13 @@ def solve(
             candidate = generation.grouping(dived) if dived is not None else None
             if candidate is not None:
                 construct(inst, candidate)  # the unplaced join where they fit best
+                improve(candidate, min(search_end, time.monotonic() + 0.02 * limit), rng)
                 if candidate.penalty() < state.penalty():
                     state = candidate
         now = time.monotonic()
-        plan_end = now + 0.4 * (search_end - now)
+        plan_end = now + (0.2 if columns.converged else 0.4) * (search_end - now)
+        if not (columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS):
+            generation = None
     report("planning groups with the market model")
     plan = _plan(inst, min(search_end, plan_end), report, state)
     lower = max(lower, plan.bound)
@@ -99,6 +108,13 @@ def solve(
             state = planned
     report("improving by local search")
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
+    if generation is not None and state.penalty() > lower + 1e-6:
+        report("proving by branch and price")
+        end = min(search_end, started + PROOF_SHARE * limit)
+        proof = branch_and_price(generation, state.penalty(), lower, end)
+        lower = max(lower, proof.bound)
+        if proof.grouping is not None:
+            state = proof.grouping
     lower = max(lower, _search(state, search_end, lower, rng, report))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
