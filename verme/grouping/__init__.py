@@ -1,9 +1,11 @@
 """The group optimiser: pure Python, typed dataclasses in and out, no Django and no database.
 
-Call `solve(problem)` for groups and `validate(problem, solution)` for broken hard rules; the
-JSON exchange format lives in `exchange`, the command line in `__main__`.
+Call `solve(problem)` for groups, `validate(problem, solution)` for broken hard rules and
+`evaluate(problem, solution)` to score any grouping; the JSON exchange format lives in
+`exchange`, the command line in `__main__`.
 """
 
+from .evaluate import Evaluation, EvaluationError, evaluate
 from .exchange import (
     FormatError,
     problem_from_dict,
@@ -30,6 +32,8 @@ from .rules import validate
 from .solver import solve
 
 __all__ = [
+    "Evaluation",
+    "EvaluationError",
     "Explanation",
     "FixedGroup",
     "FormatError",
@@ -48,6 +52,7 @@ __all__ = [
     "problem_to_dict",
     "solution_from_dict",
     "solution_to_dict",
+    "evaluate",
     "solve",
     "validate",
 ]
