@@ -1,4 +1,4 @@
-"""Column generation over whole groups: a strong proven bound, and groupings built from it.
+"""Column generation over whole groups: a strong proven bound, and groupings dived from it.
 
 A *column* is one complete group: an entity (a fixed group's position, or a mentor's pool of
 unfixed positions), a frame, a theme, a topic and whole blocks as members, with its exact
@@ -6,20 +6,21 @@ penalty from `scoring.group_penalty`. The master LP chooses columns so that ever
 one group or unplaced, no entity leads more groups than it has positions and no mentor meets two
 groups in one slot.
 
-Pricing asks, for every entity, for the group of least reduced cost. It is solved exactly over a
-*relaxation* of a group: the members are any people who share the frame's market, each paying
-their theme and topic cost less their block's dual; the size penalty and the novice terms are
-exact, because they depend only on how many members and novices a group has; unit mixing,
-apart/supervises pairs, together pairs and pins are dropped (each only adds penalty or removes
-groups). Every real group is among the relaxed ones at no higher cost, so for any duals `pi`
+Pricing asks, for every entity, for the group of least reduced cost, and answers exactly. A
+vectorised *relaxation* first values every (frame, theme, topic): the members are any people who
+share the frame's market, each paying their theme and topic cost less their block's dual, with
+the size and novice terms exact (they depend only on how many members and novices there are)
+and unit mixing and every pair dropped. Those values are lower bounds, so the choices are then
+searched in their order by a branch and bound over real groups (`_search`: apart/supervises and
+together pairs, pins, unit mixing and the node's branching rules kept) until no relaxed value
+can beat the best real group. Every real group is among the relaxed ones, so for any duals `pi`
 (blocks) and `beta <= 0` (a mentor's slot) the Lagrangian value
 
     sum(pi) + sum(beta) + sum_b min(0, U_b - pi_b) + sum_e cap_e * min(0, least reduced cost in e)
 
-is a proven lower bound on the penalty, whether or not the generation has converged. The master
-LP's duals make it tight: on our benchmark problems it is far stronger than the market model's.
-The real columns found on the way then go to HiGHS as a set-partitioning MILP
-(price-and-branch), whose answer is a grouping.
+is a proven lower bound on the penalty, whether or not the generation has converged, and also
+when a search gives up and its relaxed value stands in. At convergence it equals the LP's value.
+`dive` turns the LP into a grouping; `branching.py` proves small problems optimal on top of it.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ COLUMNS_PER_ENTITY = 1
 """Groups of negative reduced cost collected per entity and round (fewer rounds in all)."""
 
 PRIMAL_SIMPLEX = 4
+"""HiGHS's `simplex_strategy` for the primal simplex: new columns keep the basis feasible."""
 
 SMOOTHING = 0.5
 """Weight of the best-bound duals in the duals priced (0: plain column generation)."""

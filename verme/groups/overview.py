@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verme.grouping import Problem, Solution, problem_from_dict, solution_from_dict, validate
@@ -125,7 +126,8 @@ class GroupView:
 
 
 def _percent(gap: float | None) -> str:
-    return "–" if gap is None else f"{100 * gap:.1f} %"
+    """The gap as a percentage with the page language's decimal separator (4,1 % in Finnish)."""
+    return "–" if gap is None else f"{number_format(100 * gap, 1)} %"
 
 
 def _finite(gap: float) -> float | None:

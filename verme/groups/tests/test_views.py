@@ -211,3 +211,16 @@ def test_after_a_move_the_pages_show_the_figures_now_and_the_optimisers_beside(
     assert f"<td>{_fi(now.objective)}<br>{origin}{_fi(original.objective)})</span></td>" in table
     assert f"<td>{_fi(now.bound)}</td>" in table
     assert "Raja on todistettu" in table
+
+
+@pytest.mark.parametrize(("language", "shown"), [("fi", "4,1 %"), ("sv", "4,1 %"), ("en", "4.1 %")])
+def test_the_gap_is_written_with_the_page_languages_decimal_separator(
+    language: str, shown: str
+) -> None:
+    from django.utils import translation
+
+    from verme.groups.overview import _percent
+
+    with translation.override(language):
+        assert _percent(0.041) == shown
+        assert _percent(None) == "–"
