@@ -78,13 +78,17 @@ def solve(
         generation = ColumnGeneration(inst)
         columns = generation.generate(started + COLUMNS_SHARE * limit)
         lower = max(lower, columns.bound)
-        if columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS:
-            report("diving from the LP to a grouping")
-            dived = generation.dive(started + COLUMNS_SHARE * limit)
-            candidate = generation.grouping(dived) if dived is not None else None
+        if columns.converged:
+            if len(inst.blocks) <= DIVE_MAX_BLOCKS:
+                report("diving from the LP to a grouping")
+                dived = generation.dive(started + COLUMNS_SHARE * limit)
+                candidate = generation.grouping(dived) if dived is not None else None
+            else:
+                report("rounding the LP to a grouping")
+                candidate = generation.rounded()
             if candidate is not None:
                 construct(inst, candidate)  # the unplaced join where they fit best
-                improve(candidate, min(search_end, time.monotonic() + 0.02 * limit), rng)
+                improve(candidate, min(search_end, time.monotonic() + 0.05 * limit), rng)
                 if candidate.penalty() < state.penalty():
                     state = candidate
         now = time.monotonic()

@@ -102,3 +102,28 @@ def test_diving_finds_a_grouping_within_one_point_of_the_bound() -> None:
     assert solution is not None
     assert validate(generate(60, 3), solution) == []
     assert solution.penalty <= 1.05 * solution.penalty_bound
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_rounding_the_lp_gives_groupings_that_keep_every_hard_rule(p: Problem) -> None:
+    inst = Instance(p)
+    generation = ColumnGeneration(inst)
+    result = generation.generate(time.monotonic() + 10.0)
+    state = generation.rounded()
+    if state is not None:
+        solution = _solution(construct(inst, state), result.bound, 0.0)
+        assert validate(p, solution) == []
+        assert solution.penalty >= result.bound - 1e-6
+
+
+def test_rounding_a_generated_round_places_everyone_the_greedy_can() -> None:
+    p = generate(60, 1)
+    inst = Instance(p)
+    generation = ColumnGeneration(inst)
+    generation.generate(time.monotonic() + 10.0)
+    state = generation.rounded()
+    assert state is not None
+    solution = _solution(construct(inst, state), 0.0, 0.0)
+    assert validate(p, solution) == []
+    assert len(solution.unassigned) <= len(solve(p, time_limit_s=2.0).unassigned) + 1
