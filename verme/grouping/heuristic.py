@@ -287,9 +287,9 @@ def _repair_small(state: Grouping) -> None:
                 state.retopic(source)
                 if len(group.members) >= inst.size.min:
                     break
-        if len(group.members) < inst.size.min and not any(
-            _is_pinned(inst, b) for b in group.blocks
-        ):
+        if len(group.members) < inst.size.min:
+            # Also a group of pinned people: a pin that cannot reach the minimum size cannot be
+            # kept, and they are reported unplaced with the reason (status `infeasible`).
             state.close(k)
         else:
             state.retopic(k)

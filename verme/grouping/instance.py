@@ -193,6 +193,14 @@ class Instance:
                 continue
             used[mentor.id] += 1
             themes = (g.theme,) if g.theme else self.themes
+            if used[mentor.id] > mentor.capacity:
+                # Rule 6 counts fixed groups too: one beyond the capacity is never opened.
+                self.errors.append(
+                    f"group {g.id} would make mentor {mentor.id} lead more than their capacity "
+                    f"of {mentor.capacity}"
+                )
+                positions.append(Position(g.id, mentor, g, (), themes, (Topic(DEFAULT_KIND),)))
+                continue
             positions.append(
                 Position(
                     g.id,

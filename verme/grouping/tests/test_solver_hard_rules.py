@@ -163,3 +163,33 @@ def test_solver_prefers_first_wishes_when_the_rules_allow() -> None:
         "wellbeing": {"b0", "b1", "b2", "b3"},
     }
     assert solution.bound == solution.objective
+
+
+def test_a_pinned_group_too_small_to_keep_is_not_kept_and_the_pins_are_reported() -> None:
+    # Only p0 can meet m1; pinned to m1's group, the group would have one member (minimum 2).
+    p = problem(
+        [person("p0"), *crowd("q", 3, slots=("tue-1400",))],
+        [mentor("m1"), mentor("m2", slots=("tue-1400",))],
+        size=SizeRule(min=2, max=4, target=3),
+        groups=(FixedGroup(id="g1", mentor="m1"),),
+        pinned=(Pin(participant="p0", group="g1"),),
+    )
+    solution = solve(p, time_limit_s=2.0)
+    assert solution.status == "infeasible"
+    assert [(u.id, u.code) for u in solution.unassigned] == [("p0", "pin_impossible")]
+    assert all(len(g.members) >= 2 for g in solution.groups)
+    assert [v.rule for v in validate(p, solution)] == [5]  # only the pin that cannot be kept
+
+
+def test_a_fixed_group_beyond_the_mentors_capacity_is_never_opened() -> None:
+    p = problem(
+        crowd("p", 6),
+        [mentor("m1", capacity=1)],
+        size=SizeRule(min=2, max=4, target=3),
+        groups=(FixedGroup(id="g1", mentor="m1"), FixedGroup(id="g2", mentor="m1")),
+    )
+    solution = solve(p, time_limit_s=2.0)
+    assert solution.status == "infeasible"
+    assert any("capacity" in note for note in solution.notes)
+    assert [g.id for g in solution.groups] == ["g1"]
+    assert not [v for v in validate(p, solution) if v.rule == 6]
