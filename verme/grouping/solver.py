@@ -1,4 +1,11 @@
-"""`solve()`: heuristic start, then HiGHS, anytime under a time limit, with a proven bound."""
+"""`solve()`: anytime under a time limit, with a proven bound.
+
+The steps, in order (docs/grouping.md): a greedy start; up to 600 blocks, column generation over
+whole groups for the bound and a grouping dived (up to 150 blocks) or rounded from its LP; the
+market model's plan and bound; local search; up to 150 blocks, branch and price, which returns
+at once when it proves the grouping optimal; then HiGHS on the exact model, whole or by
+neighbourhoods, for the time left.
+"""
 
 from __future__ import annotations
 
@@ -35,8 +42,8 @@ PROOF_SHARE = 0.75
 proved the grouping optimal by then, the search gets the rest."""
 
 COLUMNS_SHARE = 0.55
-"""Column generation stops at this share of the time limit (at 60 registrants it converges in
-about a second, at 300 in about 14 s; see docs/benchmarks-grouping.md)."""
+"""Column generation stops at this share of the time limit (it converged in under a second at
+60 registrants and in 5-9 s at 300; see docs/decisions.md)."""
 
 Progress = Callable[[float, str], None]
 
