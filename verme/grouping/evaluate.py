@@ -16,8 +16,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from .explain import group_summary
 from .instance import Instance, Topic
-from .model import GroupSummary, Problem, Solution, SolvedGroup
+from .model import GroupSummary, Problem, Solution, SolvedGroup, relative_gap
 from .scoring import group_penalty
 
 
@@ -47,13 +48,6 @@ class Evaluation:
     def gap(self, bound: float) -> float:
         """`|objective - bound| / |bound|` against a proven bound of the same problem."""
         return relative_gap(self.objective, bound)
-
-
-def relative_gap(objective: float, bound: float) -> float:
-    """The exchange format's gap; `inf` when the bound is 0 and the objective is not."""
-    if bound == 0:
-        return 0.0 if objective == 0 else float("inf")
-    return abs(objective - bound) / abs(bound)
 
 
 def evaluate(problem: Problem, solution: Solution) -> Evaluation:
@@ -87,7 +81,8 @@ def evaluate(problem: Problem, solution: Solution) -> Evaluation:
         placed.update(members)
         cost = group_penalty(inst, k, group.theme, Topic(group.kind, group.focus), members)
         total += cost
-        groups.append(GroupEvaluation(id=group.id, summary=_summary(inst, group, members, cost)))
+        summary = group_summary(inst, members, group.theme, group.slot, group.language, cost)
+        groups.append(GroupEvaluation(id=group.id, summary=summary))
     unplaced = len(inst.people) - len(placed)
     penalty = total + inst.weights.unassigned * unplaced
     scale = inst.weights.unassigned * len(inst.people)
@@ -127,20 +122,11 @@ def _members(inst: Instance, group: SolvedGroup) -> list[int]:
     return members
 
 
-def _summary(inst: Instance, group: SolvedGroup, members: list[int], cost: float) -> GroupSummary:
-    ranks = [
-        inst.people[i].themes.index(group.theme) + 1 if group.theme in inst.people[i].themes else 0
-        for i in members
-    ]
-    novices = sum(inst.novice[i] for i in members)
-    return GroupSummary(
-        size=len(members),
-        slot=group.slot,
-        language=group.language,
-        units=len({inst.people[i].unit for i in members if inst.people[i].unit}),
-        novices=novices,
-        experienced=len(members) - novices,
-        first_wish=sum(r == 1 for r in ranks),
-        any_wish=sum(r > 0 for r in ranks),
-        penalty=round(cost, 6),
-    )
+__all__ = [
+    "Evaluation",
+    "EvaluationError",
+    "GroupEvaluation",
+    "evaluate",
+    "relative_gap",
+    "rescore",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from .heuristic import ONLINE, Grouping, Market, in_person_scopes, market_of
 from .instance import Instance
@@ -24,19 +25,38 @@ def language_label(code: str) -> str:
 
 
 def summarise(state: Grouping, k: int) -> GroupSummary:
-    inst, group = state.inst, state.groups[k]
-    ranks = [_rank(inst, i, group.theme) for i in group.members]
-    novices = sum(inst.novice[i] for i in group.members)
+    group = state.groups[k]
+    return group_summary(
+        state.inst,
+        group.members,
+        group.theme,
+        group.frame.slot,
+        group.frame.language,
+        group.penalty,
+    )
+
+
+def group_summary(
+    inst: Instance,
+    members: Sequence[int],
+    theme: str,
+    slot: str,
+    language: str,
+    penalty: float,
+) -> GroupSummary:
+    """A group's quality figures: size, slot, units, novices and wishes met."""
+    ranks = [_rank(inst, i, theme) for i in members]
+    novices = sum(inst.novice[i] for i in members)
     return GroupSummary(
-        size=len(group.members),
-        slot=group.frame.slot,
-        language=group.frame.language,
-        units=len({inst.people[i].unit for i in group.members if inst.people[i].unit}),
+        size=len(members),
+        slot=slot,
+        language=language,
+        units=len({inst.people[i].unit for i in members if inst.people[i].unit}),
         novices=novices,
-        experienced=len(group.members) - novices,
+        experienced=len(members) - novices,
         first_wish=sum(r == 1 for r in ranks),
         any_wish=sum(r is not None for r in ranks),
-        penalty=round(group.penalty, 6),
+        penalty=round(penalty, 6),
     )
 
 

@@ -203,9 +203,14 @@ class Solution:
     @property
     def gap(self) -> float:
         """Relative gap `|objective - bound| / |bound|` as the exchange format defines it."""
-        if self.bound == 0:
-            return 0.0 if self.objective == 0 else float("inf")
-        return abs(self.objective - self.bound) / abs(self.bound)
+        return relative_gap(self.objective, self.bound)
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """The exchange format's gap; `inf` when the bound is 0 and the objective is not."""
+    if bound == 0:
+        return 0.0 if objective == 0 else float("inf")
+    return abs(objective - bound) / abs(bound)
 
 
 @dataclass(frozen=True)

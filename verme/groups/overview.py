@@ -10,7 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from verme.grouping import Problem, Solution, problem_from_dict, solution_from_dict, validate
-from verme.grouping.evaluate import relative_gap
+from verme.grouping.model import relative_gap
 from verme.groups.explain import placed_sentence, unassigned_sentence
 from verme.groups.models import Proposal
 from verme.groups.selectors import (
