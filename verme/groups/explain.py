@@ -52,7 +52,10 @@ RULES = {
         "A mentor leads at most the groups they agreed to, and a fixed group keeps its time, "
         "theme and language."
     ),
-    7: gettext_lazy("A group that meets in person is formed within one region."),
+    7: gettext_lazy(
+        "A group that meets in person is formed within one region, and everyone in a group that "
+        "meets online accepts online groups."
+    ),
 }
 
 
@@ -69,6 +72,7 @@ def placed_sentence(
     units: int,
     novices: int,
     experienced: int,
+    online: bool = False,
     pinned: bool = False,
     moved: bool = False,
 ) -> str:
@@ -88,6 +92,7 @@ def placed_sentence(
         wish % {"theme": theme},
         _("Everyone in the group can meet on %(slot)s, in %(language)s.")
         % {"slot": slot, "language": language},
+        *([_("The group meets online, and everyone in it accepts that.")] if online else []),
         ngettext(
             "The members come from %(count)d unit.",
             "The members come from %(count)d units.",

@@ -115,6 +115,7 @@ class GroupView:
     first_wish: int
     any_wish: int
     pinned: bool
+    online: bool = False
     penalty: float | None = None
     """The group's penalty points as it is now (None for a result stored without them)."""
     times: list[str] = field(default_factory=list)
@@ -303,6 +304,7 @@ def proposal_overview(*, proposal: Proposal) -> Overview:
                         units=units,
                         novices=novices,
                         experienced=len(members) - novices,
+                        online=group.online,
                         pinned=is_pinned,
                         moved=person.id in moved,
                     ),
@@ -327,6 +329,7 @@ def proposal_overview(*, proposal: Proposal) -> Overview:
                 first_wish=sum(r == 1 for r in ranks),
                 any_wish=sum(r is not None for r in ranks),
                 pinned=group.id in pinned_groups,
+                online=group.online,
                 penalty=group.summary.penalty if group.summary is not None else None,
                 times=times,
                 heat=heat,

@@ -60,9 +60,9 @@ def groupable_registrations(*, round_: Round) -> TenantQuerySet[Registration]:
 
 
 def registration_accepts_online(registration: Registration) -> bool:
-    """Whether the person accepts a group that meets online. The sign-up form does not ask
-    yet, so nobody does; the optimiser and late placement read this one answer."""
-    return False
+    """Whether the person accepts a group that meets online, as they answered in the sign-up
+    form (or an import); the optimiser and late placement read this one answer."""
+    return registration.accepts_online
 
 
 def _languages(registration: Registration, round_: Round) -> tuple[str, ...]:

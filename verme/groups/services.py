@@ -320,7 +320,8 @@ def _member_context(*, group: Group, registration: Registration, sentence: str) 
 @transaction.atomic
 def proposal_publish(*, actor: User | None, proposal: Proposal, notify: bool = True) -> list[Group]:
     """Make the proposal the round's groups; every member and mentor gets an e-mail in their
-    language with the group, the mentor and the weekly time. A round is published once."""
+    language with the group, the mentor, the weekly time and whether the group meets online. A
+    round is published once."""
     round_ = proposal.round
     _lock_round(round_)
     if published_proposal(round_=round_) is not None:
@@ -392,6 +393,7 @@ def proposal_publish(*, actor: User | None, proposal: Proposal, notify: bool = T
                         units=units,
                         novices=novices,
                         experienced=len(members) - novices,
+                        online=group.online,
                     )
                 _email_member(group=group, registration=registration, sentence=sentence)
             _email_mentor(group=group, members=members)
@@ -555,6 +557,7 @@ def registration_place_late(*, registration: Registration) -> LatePlacement | No
                 units=len({m.unit_id for m in members if m.unit_id}),
                 novices=novices,
                 experienced=len(members) - novices,
+                online=group.online,
             )
         _email_member(group=group, registration=registration, sentence=sentence)
     else:

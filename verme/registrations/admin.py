@@ -9,7 +9,7 @@ from verme.registrations.models import Registration, RegistrationImport
 @admin.register(Registration)
 class RegistrationAdmin(NetworkAdminMixin, admin.ModelAdmin[Registration]):
     list_display = ("__str__", "organisation", "round", "status", "job_title", "created_at")
-    list_filter = ("organisation", "status", "job_title")
+    list_filter = ("organisation", "status", "job_title", "accepts_online")
     search_fields = ("email", "last_name")
     exclude = ("token",)
     filter_horizontal = ("available_slots",)

@@ -1,7 +1,8 @@
 """Demo data: each demo organisation gets an open round with 60–120 realistic registrations.
 
 Idempotent: an organisation that has its demo round already is left as it is. Names are Finnish
-and Swedish, spread over the organisation's units, themes, job titles and weekly times.
+and Swedish, spread over the organisation's units, themes, job titles and weekly times; about 40 %
+also accept a group that meets online.
 """
 
 from __future__ import annotations
@@ -106,6 +107,7 @@ JOB_TITLES = (
     ]
 )
 LEVELS = ["primary", "primary", "lower_secondary", "upper_secondary", "vocational"]
+ONLINE_SHARE = 0.4
 
 
 def _address(local: str, organisation: Organisation) -> str:
@@ -143,6 +145,9 @@ def seed_registrations(*, organisation: Organisation) -> int:
     if round_ is None:
         return 0
     rng = random.Random(organisation.slug)  # noqa: S311 - demo data, not security
+    # A stream of its own, so that the answers drawn before online groups were asked stay as
+    # they were: about 40 % accept a group that meets online.
+    online_rng = random.Random(f"online-{organisation.slug}")  # noqa: S311 - demo data
     units = list(organisation_units(organisation=organisation))
     themes = round_themes(round_=round_)
     slots = round_slots(round_=round_)
@@ -172,6 +177,7 @@ def seed_registrations(*, organisation: Organisation) -> int:
                 themes=rng.sample(themes, k=rng.randint(1, 3)),
                 group_kinds=rng.sample(round_.group_kinds, k=rng.randint(0, 2)),
                 group_language=language,
+                accepts_online=online_rng.random() < ONLINE_SHARE,
                 slots=rng.sample(slots, k=rng.randint(round_.min_slots, len(slots))),
                 needs=rng.choice(["", "", "", "Iltapäivät sopivat parhaiten."]),
             ),

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -36,6 +37,7 @@ class RegistrationExport:
             _("Theme, 3rd choice"),
             _("Preferred group kinds"),
             _("Language of the group"),
+            _("Accepts an online group"),
             _("When could you meet?"),
             _("Keep me together with"),
             _("Needs or wishes"),
@@ -60,6 +62,7 @@ class RegistrationExport:
                 *themes,
                 "; ".join(str(GroupKind(k).label) for k in r.group_kinds),
                 r.get_group_language_display(),
+                str(yesno(r.accepts_online)),
                 "; ".join(str(slot) for slot in r.available_slots.all()),
                 r.keep_together_with,
                 r.needs,

@@ -71,6 +71,15 @@ class SignupForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     group_language = forms.ChoiceField(label=_("Language of the group"), widget=forms.RadioSelect)
+    accepts_online = forms.BooleanField(
+        label=_("I can also take part in a group that meets online"),
+        required=False,
+        help_text=_(
+            "Tick this if a group that meets online, for example on a video call, suits you as "
+            "well as one that meets in person. An online group can bring together people from "
+            "further away."
+        ),
+    )
     availability = forms.MultipleChoiceField(label=_("When could you meet?"))
     keep_together_with = forms.EmailField(
         label=_("Keep me together with"),
@@ -182,6 +191,7 @@ class SignupForm(forms.Form):
             themes=themes,
             group_kinds=list(data["group_kinds"]),
             group_language=data["group_language"],
+            accepts_online=data["accepts_online"],
             slots=[self.slots[key] for key in data["availability"]],
             keep_together_with=data["keep_together_with"],
             needs=data["needs"],
@@ -204,6 +214,7 @@ class SignupForm(forms.Form):
             "theme_3": registration.theme_3_id,
             "group_kinds": registration.group_kinds,
             "group_language": registration.group_language,
+            "accepts_online": registration.accepts_online,
             "availability": [str(pk) for pk in slot_ids],
             "keep_together_with": registration.keep_together_with,
             "needs": registration.needs,
@@ -224,6 +235,15 @@ class FilterForm(forms.Form):
         label=_("Language of the group"),
         required=False,
         choices=[("", _("All"))] + LanguageWish.choices,
+    )
+    online = forms.ChoiceField(
+        label=_("Online group"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            ("yes", _("accepts an online group")),
+            ("no", _("in person only")),
+        ],
     )
     status = forms.ChoiceField(
         label=_("Status"),

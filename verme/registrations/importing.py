@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.defaultfilters import yesno
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,6 +53,7 @@ TARGETS: dict[str, StrPromise] = {
     "theme_3": gettext_lazy("Theme, 3rd choice"),
     "group_kinds": gettext_lazy("Preferred group kinds"),
     "group_language": gettext_lazy("Language of the group"),
+    "accepts_online": gettext_lazy("Accepts an online group"),
     "availability": gettext_lazy("When could you meet?"),
     "keep_together_with": gettext_lazy("Keep me together with"),
     "needs": gettext_lazy("Needs or wishes"),
@@ -63,7 +65,11 @@ SYNONYMS: dict[str, set[str]] = {
     "unit": {"koulu", "skola", "school", "toimipiste"},
     "theme_1": {"teema", "tema", "theme"},
     "availability": {"aika", "ajat", "tider", "times", "availability"},
+    "accepts_online": {"online", "etä", "etäryhmä", "verkossa", "distans"},
 }
+# What "yes" and "no" may be written as in a file (besides "yes" and "no" in all three languages).
+YES = {"1", "x", "true", "on"}
+NO = {"0", "false", "off"}
 
 
 class ImportRefused(Exception):
@@ -187,6 +193,16 @@ def _choice_lookup(choices: type[models.Choices]) -> dict[str, str]:
     return lookup
 
 
+def _yes_no_lookup() -> dict[str, bool]:
+    """Yes and no as the export writes them (Django's `yesno`) in every language, and more."""
+    lookup = {word: True for word in YES} | {word: False for word in NO}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            lookup[str(yesno(True)).lower()] = True
+            lookup[str(yesno(False)).lower()] = False
+    return lookup
+
+
 def _weekday_lookup() -> dict[str, int]:
     lookup: dict[str, int] = {}
     short = ["ma", "ti", "ke", "to", "pe", "la", "su"]
@@ -241,6 +257,7 @@ class RowReader:
             "group_language": _choice_lookup(LanguageWish),
         }
         self.kinds = _choice_lookup(GroupKind)
+        self.yes_no = _yes_no_lookup()
 
     def _choice(self, target: str, value: str, errors: list[str]) -> str:
         if not value:
@@ -265,6 +282,19 @@ class RowReader:
                 _("%(field)s: “%(value)s” is not in the list of the round.")
                 % {"field": TARGETS[target], "value": value}
             )
+        return found
+
+    def _yes_no(self, target: str, value: str, errors: list[str]) -> bool:
+        """A yes-or-no answer; an empty cell (the other tool did not ask) reads as no."""
+        if not value:
+            return False
+        found = self.yes_no.get(value.strip().lower())
+        if found is None:
+            errors.append(
+                _("%(field)s: “%(value)s” is not one of the choices.")
+                % {"field": TARGETS[target], "value": value}
+            )
+            return False
         return found
 
     def _slots(self, value: str, errors: list[str]) -> list[TimeSlot]:
@@ -337,6 +367,7 @@ class RowReader:
             themes=[t for t in themes if isinstance(t, Theme)],
             group_kinds=kinds,
             group_language=self._choice("group_language", language, errors),
+            accepts_online=self._yes_no("accepts_online", cells.get("accepts_online", ""), errors),
             slots=self._slots(cells.get("availability", ""), errors),
             keep_together_with=cells.get("keep_together_with", ""),
             needs=cells.get("needs", ""),

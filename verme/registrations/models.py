@@ -147,6 +147,11 @@ class Registration(TenantOwned):
     available_slots = models.ManyToManyField(
         TimeSlot, related_name="registrations", verbose_name=_("available times")
     )
+    accepts_online = models.BooleanField(
+        _("accepts an online group"),
+        default=False,
+        help_text=_("The person can also take part in a group that meets online."),
+    )
     keep_together_with = models.EmailField(_("keep me together with"), blank=True)
     needs = models.TextField(_("needs"), max_length=2000, blank=True)
     language = models.CharField(

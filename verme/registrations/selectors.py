@@ -54,6 +54,8 @@ def round_registrations(
         queryset = queryset.filter(Q(theme_1_id=theme) | Q(theme_2_id=theme) | Q(theme_3_id=theme))
     if filters.get("language"):
         queryset = queryset.filter(group_language=filters["language"])
+    if filters.get("online"):
+        queryset = queryset.filter(accepts_online=filters["online"] == "yes")
     if filters.get("kind"):
         # JSON containment is not portable to SQLite; ids are matched in Python, then filtered.
         ids = [
@@ -85,9 +87,11 @@ class Count:
 
 @dataclass
 class RegistrationCounts:
-    """How many registrations fall in each theme, group kind, unit, language and status."""
+    """How many registrations fall in each theme, group kind, unit, language and status, and how
+    many accept an online group."""
 
     total: int = 0
+    online: int = 0
     themes: dict[str, Count] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
     units: dict[str, int] = field(default_factory=dict)
@@ -97,7 +101,9 @@ class RegistrationCounts:
 
 def registration_counts(*, registrations: list[Registration]) -> RegistrationCounts:
     """Counts over already-fetched registrations: no query of its own."""
-    counts = RegistrationCounts(total=len(registrations))
+    counts = RegistrationCounts(
+        total=len(registrations), online=sum(r.accepts_online for r in registrations)
+    )
     themes: dict[int, Count] = {}
     kinds: Counter[str] = Counter()
     units: Counter[str] = Counter()

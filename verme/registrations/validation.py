@@ -32,6 +32,7 @@ class RegistrationData:
     group_kinds: list[str] = field(default_factory=list)
     keep_together_with: str = ""
     needs: str = ""
+    accepts_online: bool = False
 
 
 def _fill(registration: Registration, data: RegistrationData) -> None:
@@ -48,6 +49,7 @@ def _fill(registration: Registration, data: RegistrationData) -> None:
     registration.theme_1, registration.theme_2, registration.theme_3 = themes
     registration.group_kinds = list(data.group_kinds)
     registration.group_language = data.group_language
+    registration.accepts_online = data.accepts_online
     registration.keep_together_with = normalise_email(data.keep_together_with)
     registration.needs = data.needs.strip()
 

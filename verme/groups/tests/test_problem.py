@@ -99,3 +99,27 @@ def test_pins_and_fixed_groups_of_people_or_mentors_no_longer_in_the_round_are_l
     assert problem.pinned == (Pin(f"r{person.pk}", "g1"),)
     empty = Solution(status="feasible", objective=0, bound=0, seconds=0, groups=(), unassigned=())
     assert {v.participant for v in validate(problem, empty)} == {f"r{person.pk}"}
+
+
+def test_people_who_accept_online_groups_are_online_in_the_problem_and_only_this_rounds(
+    personas: Personas,
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    online = RegistrationFactory.create(
+        round=round_, email="online@example.org", accepts_online=True
+    )
+    in_person = RegistrationFactory.create(round=round_, email="lahi@example.org")
+    # Organisation B's round has someone with the same answer; A's problem never reaches them.
+    elsewhere = RegistrationFactory.create(
+        round=RoundFactory.create(organisation=personas.org_b),
+        email="online@example.org",
+        accepts_online=True,
+    )
+
+    problem = grouping_problem_for_round(round_=round_, weights=Weights())
+
+    assert {p.id: p.online for p in problem.participants} == {
+        f"r{online.pk}": True,
+        f"r{in_person.pk}": False,
+    }
+    assert f"r{elsewhere.pk}" not in {p.id for p in problem.participants}

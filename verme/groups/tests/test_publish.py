@@ -16,6 +16,7 @@ from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.models import Registration
 from verme.registrations.tests.factories import RegistrationFactory
 from verme.rounds.selectors import round_slots, round_themes
+from verme.rounds.tests.factories import RoundFactory
 from verme.tests.mail import Mailbox
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +233,67 @@ def test_nobody_is_placed_late_into_an_online_group_without_accepting_online_gro
         job_title="student_teacher",
     )
     assert (placement.reason, placement.group) == (LatePlacement.Reason.PLACED, south)
+
+
+def test_a_late_registration_who_accepts_online_groups_may_join_an_online_group(
+    personas: Personas, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    north, _south = _published_in_two_regions(personas, django_capture_on_commit_callbacks)
+    Group.objects.for_organisation(personas.org_a).filter(pk=north.pk).update(online=True)
+    capture = django_capture_on_commit_callbacks
+    eastern = UnitFactory.create(organisation=personas.org_a, region="east")
+    # No group meets in person in the east: only the online group is within reach, and only
+    # for someone who accepts online groups.
+    placement = _late(north, capture, "eta@example.org", unit=eastern, accepts_online=True)
+    assert (placement.reason, placement.group) == (LatePlacement.Reason.PLACED, north)
+    (message,) = mailbox.to("eta@example.org")
+    body = Mailbox.text(message)
+    assert "Ryhmä kokoontuu: verkossa" in body
+    assert "Ryhmä kokoontuu verkossa, ja se sopii kaikille sen jäsenille." in body
+    refused = _late(north, capture, "lahi@example.org", unit=eastern, accepts_online=False)
+    assert (refused.reason, refused.group) == (LatePlacement.Reason.NO_LANGUAGE_SLOT, None)
+    assert refused.registration.status == Registration.Status.WAITING
+
+
+def test_another_organisations_sign_up_is_never_placed_into_this_ones_online_group(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    north, _south = _published_in_two_regions(personas, django_capture_on_commit_callbacks)
+    Group.objects.for_organisation(personas.org_a).filter(pk=north.pk).update(online=True)
+    elsewhere = RoundFactory.create(organisation=personas.org_b)
+    with django_capture_on_commit_callbacks(execute=True):
+        outsider = RegistrationFactory.create(
+            round=elsewhere, email="online@b.example.org", accepts_online=True
+        )
+    assert not GroupMember.objects.for_organisation(personas.org_b).exists()
+    assert not LatePlacement.objects.for_organisation(personas.org_b).exists()
+    members = GroupMember.objects.for_organisation(personas.org_a).filter(group=north)
+    assert outsider.pk not in {m.registration_id for m in members}
+
+
+def test_people_of_different_regions_who_accept_online_groups_are_grouped_online(
+    personas: Personas, mailbox: Mailbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The members' unit is in the north and every mentor's in the east, so no group can meet in
+    # person: the optimiser forms online groups of those who accept them, and publishing says so.
+    northern = UnitFactory.create(organisation=personas.org_a, region="north")
+    small = a_small_round(personas.org_a, unit=northern, accepts_online=True)
+    for round_mentor in small.mentors:
+        mentor = round_mentor.mentor
+        mentor.unit = UnitFactory.create(organisation=personas.org_a, region="east")
+        mentor.save(update_fields=["unit"])
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(
+            actor=None, round_=small.round, weights=Weights(), time_limit_s=2
+        )
+    proposal.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        groups = proposal_publish(actor=None, proposal=proposal)
+    assert groups
+    assert all(group.online for group in groups)
+    (member_mail,) = mailbox.to("person0@school.example.org")
+    assert "Ryhmä kokoontuu: verkossa" in Mailbox.text(member_mail)
+    (mentor_mail,) = mailbox.to("mentor1@school.example.org")
+    assert "Ryhmä kokoontuu: verkossa" in Mailbox.text(mentor_mail)
+    swedish = mailbox.to("person1@school.example.org")[0]
+    assert "Gruppen träffas: på nätet" in Mailbox.text(swedish)

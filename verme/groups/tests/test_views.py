@@ -224,3 +224,31 @@ def test_the_gap_is_written_with_the_page_languages_decimal_separator(
     with translation.override(language):
         assert _percent(0.041) == shown
         assert _percent(None) == "–"
+
+
+def test_the_proposal_page_says_how_each_group_meets(
+    client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    # Members in the north, mentors in the east: only online groups can be formed.
+    northern = UnitFactory.create(organisation=personas.org_a, region="north")
+    small = a_small_round(personas.org_a, unit=northern, accepts_online=True)
+    for round_mentor in small.mentors:
+        mentor = round_mentor.mentor
+        mentor.unit = UnitFactory.create(organisation=personas.org_a, region="east")
+        mentor.save(update_fields=["unit"])
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = proposal_create(
+            actor=None, round_=small.round, weights=Weights(), time_limit_s=1
+        )
+    client.force_login(personas.coordinator)
+    client.cookies["verme_language"] = "en"
+    url = reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk})
+    page = client.get(url).content.decode()
+    assert "<dt>How the group meets</dt><dd>online</dd>" in page
+    assert "The group meets online, and everyone in it accepts that." in page
+
+    in_person = _ready(personas, django_capture_on_commit_callbacks)
+    url = reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": in_person.pk})
+    page = client.get(url).content.decode()
+    assert "<dt>How the group meets</dt><dd>in person</dd>" in page
+    assert "meets online" not in page

@@ -96,8 +96,44 @@ def test_exports_read_back_as_csv_and_xlsx(client: Client, personas: Personas) -
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "First name"
     assert rows[1][1] == "Öhman"
-    assert "Monday 14:00" in rows[1][15]
+    assert "Monday 14:00" in rows[1][rows[0].index("When could you meet?")]
+    assert rows[1][rows[0].index("Accepts an online group")] == "no"
     assert client.get(base.replace("export.csv", "export.pdf")).status_code == 404
+
+
+def test_the_online_answer_is_listed_counted_filtered_and_exported_within_the_organisation(
+    client: Client, personas: Personas
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    for name, accepts in (("Aino", True), ("Eero", True), ("Helmi", False)):
+        RegistrationFactory.create(
+            round=round_, first_name=name, email=f"{name}@a.example.org", accepts_online=accepts
+        )
+    elsewhere = RoundFactory.create(organisation=personas.org_b)
+    RegistrationFactory.create(
+        round=elsewhere, first_name="Björn", email="bjorn@b.example.org", accepts_online=True
+    )
+    client.force_login(personas.coordinator)
+    client.cookies["verme_language"] = "en"
+
+    page = client.get(_list_url(round_)).content.decode()
+    assert "2 of them also accept a group that meets online." in page
+    assert '<th scope="col">Online group</th>' in page
+    online = client.get(_list_url(round_), {"online": "yes"})
+    assert [r.first_name for r in online.context["registrations"]] == ["Aino", "Eero"]
+    in_person = client.get(_list_url(round_), {"online": "no"})
+    assert [r.first_name for r in in_person.context["registrations"]] == ["Helmi"]
+
+    export = reverse("registrations:export", args=[personas.org_a.slug, round_.pk, "csv"])
+    text = client.get(export, {"online": "yes"}).content.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    column = header.index("Accepts an online group")
+    assert [(row[0], row[column]) for row in rows] == [("Aino", "yes"), ("Eero", "yes")]
+
+    # The outsider's filter reaches neither organisation A's list nor its export.
+    client.force_login(personas.outsider)
+    assert client.get(_list_url(round_), {"online": "yes"}).status_code == 404
+    assert client.get(export, {"online": "yes"}).status_code == 404
 
 
 HEADER = (
@@ -229,3 +265,42 @@ def test_another_organisations_coordinator_gets_404_for_lists_exports_and_import
     assert response.status_code == 404
     round_.refresh_from_db()
     assert round_.status == Round.Status.OPEN
+
+
+def test_an_import_reads_the_online_answer_written_in_any_language(
+    client: Client, personas: Personas
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    client.force_login(personas.coordinator)
+    client.cookies["verme_language"] = "en"
+    good = "opettaja,Aallon koulu,alakoulu (luokat 1–6),5,uusi ammatissa,Arviointi"
+    times = '"ma 14:00; ti 14:00; ke 14:00"'
+    header = HEADER.strip() + ",Hyväksyy verkossa kokoontuvan ryhmän\n"
+    rows = [
+        f"Aino,Aalto,aino@a.example.org,{good},{times},kyllä",
+        f"Bertil,Berg,bertil@a.example.org,{good},{times},nej",
+        f"Cecilia,Cedergren,cecilia@a.example.org,{good},{times},",
+        f"Daniel,Dahl,daniel@a.example.org,{good},{times},ehkä",
+        f"Eero,Eskola,eero@a.example.org,{good},{times},Yes",
+    ]
+    response = _upload(client, round_, "lomake.csv", (header + "\n".join(rows) + "\n").encode())
+    review = client.get(response["Location"])
+    report = review.context["report"]
+    assert [row.line for row in report.good] == [2, 3, 4, 6]
+    ((bad,),) = [row.errors for row in report.bad]
+    assert bad == "Accepts an online group: “ehkä” is not one of the choices."
+
+    confirm = review.context["confirm"]
+    data = {k: ("" if v is None else v) for k, v in confirm.initial.items()}
+    batch = RegistrationImport.objects.for_organisation(personas.org_a).get()
+    client.post(
+        reverse("registrations:import_confirm", args=[personas.org_a.slug, round_.pk, batch.pk]),
+        data,
+    )
+    imported = Registration.objects.for_organisation(personas.org_a).filter(round=round_)
+    assert {r.first_name: r.accepts_online for r in imported} == {
+        "Aino": True,
+        "Bertil": False,
+        "Cecilia": False,
+        "Eero": True,
+    }

@@ -22,6 +22,8 @@ def test_each_demo_organisation_gets_an_open_round_with_60_to_120_registrations_
         assert 60 <= counts[demo.slug] <= 120
         assert registrations.values("unit").distinct().count() >= 3
         assert registrations.filter(language="sv").exists()
+        online = registrations.filter(accepts_online=True).count()
+        assert 0.25 <= online / counts[demo.slug] <= 0.55  # about 40 % accept online groups
     seed_demo(solver_seconds=1)
     for demo in DEMO_ORGANISATIONS:
         organisation = Organisation.objects.get(slug=demo.slug)

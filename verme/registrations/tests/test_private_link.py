@@ -70,3 +70,30 @@ def test_after_sign_up_closes_the_link_only_shows_the_registration(
 def test_a_wrong_token_finds_nothing(client: Client, personas: Personas) -> None:
     RegistrationFactory.create(round=RoundFactory.create(organisation=personas.org_a))
     assert client.get(reverse("registrations:private", args=["x" * 43])).status_code == 404
+
+
+def test_the_private_link_changes_the_online_answer_and_bad_input_changes_nothing(
+    client: Client, personas: Personas
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    registration = RegistrationFactory.create(round=round_, unit=personas.unit_a)
+    assert registration.accepts_online is False
+    url = reverse("registrations:private_edit", args=[registration.token])
+    form = client.get(url).content.decode()
+    assert 'name="accepts_online"' in form
+
+    # Too few times ticked: the form is shown again and nothing is saved.
+    response = client.post(url, _edit_form(registration, accepts_online="on", availability=[]))
+    assert response.status_code == 200
+    registration.refresh_from_db()
+    assert registration.accepts_online is False
+
+    response = client.post(url, _edit_form(registration, accepts_online="on"))
+    assert response.status_code == 302
+    registration.refresh_from_db()
+    assert registration.accepts_online is True
+    # The form opens with the answer given, and unticking it is saved too.
+    assert 'id="id_accepts_online" checked>' in client.get(url).content.decode()
+    client.post(url, _edit_form(registration, accepts_online=""))
+    registration.refresh_from_db()
+    assert registration.accepts_online is False

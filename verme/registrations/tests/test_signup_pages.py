@@ -193,3 +193,44 @@ def test_a_round_whose_sign_up_has_not_started_says_when_it_starts(
     response = client.get(_url(round_))
     assert response.status_code == 200
     assert b'name="availability"' not in response.content
+
+
+def test_the_online_question_is_a_checkbox_with_its_label_and_help_text_tied_to_it(
+    client: Client, personas: Personas
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    client.cookies["verme_language"] = "en"
+    html = client.get(_url(round_)).content.decode()
+    # Unticked at first: nobody is taken to accept online groups unasked.
+    assert (
+        '<input type="checkbox" name="accepts_online" '
+        'aria-describedby="id_accepts_online_helptext" id="id_accepts_online"> '
+        '<label for="id_accepts_online">I can also take part in a group that meets online</label>'
+    ) in html
+    assert '<p class="help" id="id_accepts_online_helptext">Tick this if a group' in html
+
+
+@pytest.mark.parametrize(("ticked", "stored"), [({"accepts_online": "on"}, True), ({}, False)])
+def test_the_sign_up_stores_whether_the_person_accepts_an_online_group(
+    client: Client, personas: Personas, ticked: dict[str, str], stored: bool
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    client.cookies["verme_language"] = "fi"
+    response = client.post(_url(round_), _form(round_, personas, **ticked))
+    assert response.status_code == 302
+    (registration,) = _registrations(round_)
+    assert registration.accepts_online is stored
+    page = client.get(response["Location"]).content.decode()
+    answer = "Kyllä" if stored else "Ei"
+    assert f"<dt>Voin osallistua myös verkossa kokoontuvaan ryhmään</dt><dd>{answer}</dd>" in page
+
+
+def test_an_invalid_sign_up_with_the_online_box_ticked_registers_nobody(
+    client: Client, personas: Personas
+) -> None:
+    round_ = RoundFactory.create(organisation=personas.org_a)
+    response = client.post(
+        _url(round_), _form(round_, personas, accepts_online="on", availability=[])
+    )
+    assert response.status_code == 200
+    assert _registrations(round_) == []

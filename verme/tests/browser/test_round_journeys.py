@@ -93,6 +93,7 @@ def test_a_round_opens_and_a_participant_signs_up_in_swedish_on_a_phone(
     _choose(participant, "#id_theme_1", 2)
     _choose(participant, "#id_theme_2", 1)
     _tick(participant, "#id_group_language_1")
+    _tick(participant, "#id_accepts_online")
     for label in ("Måndag 14:00", "Tisdag 15:30", "Onsdag 17:00"):
         participant.get_by_label(label, exact=True).focus()
         participant.keyboard.press("Space")
@@ -101,6 +102,8 @@ def test_a_round_opens_and_a_participant_signs_up_in_swedish_on_a_phone(
     _enter(participant)
     expect(participant.locator("h1")).to_have_text("Din anmälan")
     expect(participant.locator("main")).to_contain_text("Du är anmäld.")
+    online = participant.locator("dt:has-text('delta i en grupp som träffas på nätet') + dd")
+    expect(online).to_have_text("Ja")
     assert fits_width(participant)
     assert_accessible(participant)
 
