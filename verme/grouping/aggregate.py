@@ -37,6 +37,8 @@ class Plan:
     """Groups to open: (the positions it may use, frame, theme)."""
     cells: dict[int, tuple[Market, str]] = field(default_factory=dict)
     """Where each block goes: its market and theme (OTHER: any theme the block did not list)."""
+    by_region: dict[str | None, float] = field(default_factory=dict)
+    """Planned region by region: each region's own bound (they add up to `bound`)."""
 
 
 def block_region(inst: Instance, b: int) -> str | None:

@@ -175,7 +175,12 @@ def integral_weights(inst: Instance) -> bool:
 class ColumnGeneration:
     """The master problem, its pricing and the columns generated so far for one instance."""
 
-    def __init__(self, inst: Instance) -> None:
+    def __init__(self, inst: Instance, outside: Sequence[float] | None = None) -> None:
+        """`outside`: what leaving each block out of every group costs (default: unplaced).
+
+        Region by region (regional.py) a block that accepts online groups may instead leave for
+        one at no more than its own cheapest cost there.
+        """
         self.inst = inst
         w, size = inst.weights, inst.size
         self.size = size
@@ -257,6 +262,8 @@ class ColumnGeneration:
                 for block in inst.blocks
             ]
         )
+        if outside is not None:
+            self.unplaced_cost = np.minimum(self.unplaced_cost, np.asarray(outside, dtype=float))
         self.node_unplaced_cost = self.unplaced_cost
         self.simplex_strategy = PRIMAL_SIMPLEX
         """The unplaced costs of the branch-and-price node being solved (see branching.py)."""
@@ -290,7 +297,9 @@ class ColumnGeneration:
         """Which columns hold each block."""
         self.column_entity: list[int] = []
         self._seen: set[tuple[int, Frame, str, Topic, tuple[int, ...]]] = set()
-        self.integral = integral_weights(inst)
+        self.integral = integral_weights(inst) and bool(
+            np.all(self.unplaced_cost == np.round(self.unplaced_cost))
+        )
         self.master = self._master()
 
     # -- the master ------------------------------------------------------------------------------
