@@ -23,9 +23,11 @@ spans two regions, and nothing is fixed or pinned (a re-run in the app is far sm
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from multiprocessing.connection import Connection
 
 import numpy as np
 
@@ -196,3 +198,61 @@ def rounded(inst: Instance, bounds: Iterable[RegionBound]) -> Grouping:
             state.add(k, b)
         state.retopic(k)
     return state
+
+
+class BackgroundBound:
+    """The regions' column generation in a second process, while the search runs in this one.
+
+    On a machine with two cores the bound then costs the search no time (1,000 registrants: the
+    search keeps its whole time limit). The process is started by `spawn` (nothing of this
+    process is shared with it but the problem) and is a daemon: it dies with its parent.
+    """
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, results: Connection) -> None:
+        self.process = process
+        self.results = results
+
+    @classmethod
+    def start(cls, problem: Problem, seconds: float) -> BackgroundBound:
+        """Bound `problem` region by region for at most `seconds` seconds from now."""
+        context = multiprocessing.get_context("spawn")
+        results, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_bound_in_background,
+            args=(problem, time.time() + max(0.0, seconds), sender),
+            daemon=True,
+        )
+        process.start()
+        sender.close()
+        return cls(process, results)
+
+    def collect(self, wait: float = 1.0) -> dict[str, RegionBound]:
+        """The regions bounded so far (waiting at most `wait` seconds for the process to end);
+        then the process is stopped."""
+        self.process.join(wait)
+        out: dict[str, RegionBound] = {}
+        try:
+            while self.results.poll():
+                region, bound, converged, seconds = self.results.recv()
+                out[region] = RegionBound(region, bound, converged, seconds)
+        except (EOFError, OSError):
+            pass  # the process ended while writing: what came before stands
+        finally:
+            if self.process.is_alive():
+                self.process.terminate()
+                self.process.join(wait)
+            self.results.close()
+        return out
+
+
+def _bound_in_background(problem: Problem, deadline: float, sender: Connection) -> None:
+    """The second process: bound each region and send (region, bound, converged, seconds)."""
+    end = time.monotonic() + (deadline - time.time())  # wall clock -> this process's clock
+    inst = Instance(problem)
+    by_region = region_of_blocks(inst)
+    for region in sorted(by_region, key=lambda r: (len(by_region[r]), r)):
+        if time.monotonic() >= end:
+            break
+        item = bound_region(inst, region, end)
+        sender.send((region, item.bound, item.converged, item.seconds))
+    sender.close()

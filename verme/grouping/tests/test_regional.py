@@ -20,6 +20,7 @@ from verme.grouping.aggregate import solve_plan
 from verme.grouping.heuristic import construct
 from verme.grouping.instance import Instance
 from verme.grouping.regional import (
+    BackgroundBound,
     applies,
     bound_regions,
     combined_bound,
@@ -38,7 +39,7 @@ SIZE = SizeRule(min=3, max=5, target=4)
 def _regional_bound(inst: Instance) -> float:
     by_region = bound_regions(inst, time.monotonic() + 20.0)
     assert set(by_region) == set(region_of_blocks(inst))
-    market = {
+    market: dict[str | None, float] = {
         r: solve_plan(inst, time.monotonic() + 5.0, region=(r,), conflict_cuts=False).bound
         for r in region_of_blocks(inst)
     }
@@ -132,3 +133,35 @@ def test_solve_takes_the_regional_path_for_large_problems_and_keeps_every_rule(
     exact = solve(p, time_limit_s=5.0)
     if exact.status == "optimal":
         assert solution.penalty_bound <= exact.penalty + 1e-6
+
+
+def test_in_a_second_process_the_regions_bound_a_large_round_while_the_search_runs() -> None:
+    # Two regions of twelve who all accept online groups, one mentor each, and a south mentor
+    # who could lead the north online: the background bound must come back and stay a bound.
+    north = crowd("n", 12, online=True, slots=("mon-1400", "tue-1400"))
+    south = crowd("s", 12, region="south", online=True, slots=("mon-1400", "tue-1400"))
+    mentors = [
+        mentor("m1", capacity=2, slots=("mon-1400", "tue-1400")),
+        mentor("m2", region="south", capacity=2, slots=("mon-1400", "tue-1400")),
+    ]
+    p = problem([*north, *south], mentors, size=SIZE)
+    inst = Instance(p)
+    background = BackgroundBound.start(p, 20.0)
+    by_region = background.collect(wait=20.0)
+    assert not background.process.is_alive()
+    assert set(by_region) == {"north", "south"}
+    assert all(item.converged for item in by_region.values())
+    in_process = bound_regions(inst, time.monotonic() + 20.0)
+    assert {r: b.bound for r, b in by_region.items()} == {r: b.bound for r, b in in_process.items()}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "COLUMNS_MAX_BLOCKS", 0)
+        patch.setattr(solver_module, "BACKGROUND_MIN_BLOCKS", 0)
+        solution = solve(p, time_limit_s=6.0)
+    assert validate(p, solution) == []
+    assert solution.penalty_bound <= solution.penalty
+    assert solution.penalty_bound >= sum(b.bound for b in in_process.values())
+
+
+def test_a_background_bound_that_gets_no_time_reports_nothing() -> None:
+    p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
+    assert BackgroundBound.start(p, 0.0).collect(wait=10.0) == {}
