@@ -23,7 +23,9 @@ spans two regions, and nothing is fixed or pinned (a re-run in the app is far sm
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -213,8 +215,9 @@ class BackgroundBound:
         self.results = results
 
     @classmethod
-    def start(cls, problem: Problem, seconds: float) -> BackgroundBound:
-        """Bound `problem` region by region for at most `seconds` seconds from now."""
+    def start(cls, problem: Problem, seconds: float) -> BackgroundBound | None:
+        """Bound `problem` region by region for at most `seconds` seconds from now; None when
+        no process can be started here (inside a daemon process, or the system refuses)."""
         context = multiprocessing.get_context("spawn")
         results, sender = context.Pipe(duplex=False)
         process = context.Process(
@@ -222,8 +225,13 @@ class BackgroundBound:
             args=(problem, time.time() + max(0.0, seconds), sender),
             daemon=True,
         )
-        process.start()
-        sender.close()
+        try:
+            process.start()
+        except (AssertionError, OSError):  # "daemonic processes are not allowed to have children"
+            results.close()
+            return None
+        finally:
+            sender.close()
         return cls(process, results)
 
     def collect(self, wait: float = 1.0) -> dict[str, RegionBound]:
@@ -248,6 +256,8 @@ class BackgroundBound:
 def _bound_in_background(problem: Problem, deadline: float, sender: Connection) -> None:
     """The second process: bound each region and send (region, bound, converged, seconds)."""
     end = time.monotonic() + (deadline - time.time())  # wall clock -> this process's clock
+    with contextlib.suppress(OSError):
+        os.nice(10)  # the search for groups comes first where the two compete for a core
     inst = Instance(problem)
     by_region = region_of_blocks(inst)
     for region in sorted(by_region, key=lambda r: (len(by_region[r]), r)):

@@ -129,7 +129,7 @@ def solve(
         if len(inst.blocks) >= BACKGROUND_MIN_BLOCKS and (os.cpu_count() or 1) >= 2:
             report("bounding region by region in a second process")
             background = BackgroundBound.start(problem, search_end - time.monotonic() - 1.0)
-        else:
+        if background is None:
             by_region = bound_regions(inst, started + REGIONAL_SHARE * limit, report)
             candidate = rounded(inst, by_region.values())
             if candidate.groups:

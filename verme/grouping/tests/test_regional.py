@@ -9,7 +9,9 @@ proven optimum of small problems.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import time
+from multiprocessing.connection import Connection
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -147,6 +149,7 @@ def test_in_a_second_process_the_regions_bound_a_large_round_while_the_search_ru
     p = problem([*north, *south], mentors, size=SIZE)
     inst = Instance(p)
     background = BackgroundBound.start(p, 20.0)
+    assert background is not None
     by_region = background.collect(wait=20.0)
     assert not background.process.is_alive()
     assert set(by_region) == {"north", "south"}
@@ -164,4 +167,22 @@ def test_in_a_second_process_the_regions_bound_a_large_round_while_the_search_ru
 
 def test_a_background_bound_that_gets_no_time_reports_nothing() -> None:
     p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
-    assert BackgroundBound.start(p, 0.0).collect(wait=10.0) == {}
+    background = BackgroundBound.start(p, 0.0)
+    assert background is not None
+    assert background.collect(wait=10.0) == {}
+
+
+def test_inside_a_daemon_process_the_regions_are_bounded_in_that_process() -> None:
+    context = multiprocessing.get_context("spawn")
+    results, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_start_in_daemon, args=(sender,), daemon=True)
+    process.start()
+    sender.close()
+    assert results.recv() == "no second process"
+    process.join(10.0)
+
+
+def _start_in_daemon(sender: Connection) -> None:
+    p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
+    started = BackgroundBound.start(p, 1.0)
+    sender.send("no second process" if started is None else "a second process")
