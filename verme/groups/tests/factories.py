@@ -6,6 +6,7 @@ from typing import Any
 from verme.mentors.models import RoundMentor
 from verme.mentors.tests.factories import a_round_mentor
 from verme.organisations.models import Organisation
+from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.models import Registration
 from verme.registrations.tests.factories import RegistrationFactory
 from verme.rounds.models import Round
@@ -54,3 +55,15 @@ def a_small_round(
         for n in range(mentors)
     ]
     return SmallRound(round=round_, registrations=registrations, mentors=round_mentors)
+
+
+def an_online_only_round(organisation: Organisation) -> SmallRound:
+    """A small round whose members (north, all accepting online groups) and mentors (east)
+    share no region, so every group the optimiser forms meets online."""
+    northern = UnitFactory.create(organisation=organisation, region="north")
+    small = a_small_round(organisation, unit=northern, accepts_online=True)
+    for round_mentor in small.mentors:
+        mentor = round_mentor.mentor
+        mentor.unit = UnitFactory.create(organisation=organisation, region="east")
+        mentor.save(update_fields=["unit"])
+    return small

@@ -11,7 +11,7 @@ from conftest import Personas
 from verme.grouping import Weights
 from verme.groups.models import Group, GroupMember, LatePlacement, Proposal
 from verme.groups.services import proposal_create, proposal_publish, proposal_run
-from verme.groups.tests.factories import a_small_round
+from verme.groups.tests.factories import a_small_round, an_online_only_round
 from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.models import Registration
 from verme.registrations.tests.factories import RegistrationFactory
@@ -276,12 +276,7 @@ def test_people_of_different_regions_who_accept_online_groups_are_grouped_online
 ) -> None:
     # The members' unit is in the north and every mentor's in the east, so no group can meet in
     # person: the optimiser forms online groups of those who accept them, and publishing says so.
-    northern = UnitFactory.create(organisation=personas.org_a, region="north")
-    small = a_small_round(personas.org_a, unit=northern, accepts_online=True)
-    for round_mentor in small.mentors:
-        mentor = round_mentor.mentor
-        mentor.unit = UnitFactory.create(organisation=personas.org_a, region="east")
-        mentor.save(update_fields=["unit"])
+    small = an_online_only_round(personas.org_a)
     with django_capture_on_commit_callbacks(execute=True):
         proposal = proposal_create(
             actor=None, round_=small.round, weights=Weights(), time_limit_s=2

@@ -12,7 +12,7 @@ from conftest import Personas
 from verme.grouping import Weights, solution_from_dict
 from verme.groups.models import Proposal
 from verme.groups.services import proposal_create
-from verme.groups.tests.factories import a_small_round
+from verme.groups.tests.factories import a_small_round, an_online_only_round
 from verme.mentors.tests.factories import a_round_mentor
 from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.tests.factories import RegistrationFactory
@@ -230,12 +230,7 @@ def test_the_proposal_page_says_how_each_group_meets(
     client: Client, personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
     # Members in the north, mentors in the east: only online groups can be formed.
-    northern = UnitFactory.create(organisation=personas.org_a, region="north")
-    small = a_small_round(personas.org_a, unit=northern, accepts_online=True)
-    for round_mentor in small.mentors:
-        mentor = round_mentor.mentor
-        mentor.unit = UnitFactory.create(organisation=personas.org_a, region="east")
-        mentor.save(update_fields=["unit"])
+    small = an_online_only_round(personas.org_a)
     with django_capture_on_commit_callbacks(execute=True):
         proposal = proposal_create(
             actor=None, round_=small.round, weights=Weights(), time_limit_s=1
