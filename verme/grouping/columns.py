@@ -807,16 +807,16 @@ class ColumnGeneration:
                 return None
         return state if self._pins_kept(state) else None
 
-    def rounded(self) -> Grouping | None:
-        """The groups the master LP takes more than half of, the most taken first, leaving out
-        any that clash with one opened before (None when a pin is not kept).
+    def rounded(self, threshold: float = 0.5) -> Grouping | None:
+        """The groups the master LP takes more than `threshold` of, the most taken first,
+        leaving out any that clash with one opened before (None when a pin is not kept).
 
         A quick grouping from the LP for problems too large to dive: at 300 registrants, with
         the unplaced then placed by the greedy and a second of local search, 348/368/235 penalty
         points (seeds 1/2/3) against 381/452/380 from the rest of the solver in 30 s.
         """
         values = self.master.getSolution().col_value[self.n_blocks :]
-        taken = sorted(((v, c) for c, v in enumerate(values) if v > 0.5), reverse=True)
+        taken = sorted(((v, c) for c, v in enumerate(values) if v > threshold), reverse=True)
         state = Grouping(self.inst)
         free = {e: list(ks) for e, ks in enumerate(self.entities)}
         for _, c in taken:

@@ -62,6 +62,12 @@ BACKGROUND_MIN_BLOCKS = 600
 second process for the whole search instead (it then costs the search no time; at 10,000
 registrants bounding in this process cost 8 % in penalty: 13,111 against 12,158)."""
 
+ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
+"""From 150 to 600 blocks the LP is rounded at each of these shares (a group is opened when the
+LP takes more than this of it, the most taken first) and the best polished grouping is kept:
+300 registrants, seeds 1/2/3, polished 1.5 s each: 348/368/235 at 0.5 alone, 310/359/211 best
+of the four (docs/decisions.md)."""
+
 COLUMNS_SHARE = 0.55
 """Column generation stops at this share of the time limit (it converged in under a second at
 60 registrants and in 5-9 s at 300; see docs/decisions.md)."""
@@ -110,15 +116,18 @@ def solve(
             if len(inst.blocks) <= DIVE_MAX_BLOCKS:
                 report("diving from the LP to a grouping")
                 dived = generation.dive(started + COLUMNS_SHARE * limit)
-                candidate = generation.grouping(dived) if dived is not None else None
+                candidates = [generation.grouping(dived) if dived is not None else None]
+                polish = 0.05
             else:
                 report("rounding the LP to a grouping")
-                candidate = generation.rounded()
-            if candidate is not None:
-                construct(inst, candidate)  # the unplaced join where they fit best
-                improve(candidate, min(search_end, time.monotonic() + 0.05 * limit), rng)
-                if candidate.penalty() < state.penalty():
-                    state = candidate
+                candidates = [generation.rounded(t) for t in ROUNDING_THRESHOLDS]
+                polish = 0.03
+            for candidate in candidates:
+                if candidate is not None:
+                    construct(inst, candidate)  # the unplaced join where they fit best
+                    improve(candidate, min(search_end, time.monotonic() + polish * limit), rng)
+                    if candidate.penalty() < state.penalty():
+                        state = candidate
         now = time.monotonic()
         plan_end = now + (0.2 if columns.converged else 0.4) * (search_end - now)
         if not (columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS):
