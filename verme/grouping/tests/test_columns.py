@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, Solution, Weights, solve, validate
+from verme.grouping import solver as solver_module
 from verme.grouping.aggregate import solve_plan
 from verme.grouping.columns import ColumnGeneration, integral_weights
 from verme.grouping.heuristic import construct
@@ -110,11 +111,12 @@ def test_rounding_the_lp_gives_groupings_that_keep_every_hard_rule(p: Problem) -
     inst = Instance(p)
     generation = ColumnGeneration(inst)
     result = generation.generate(time.monotonic() + 10.0)
-    state = generation.rounded()
-    if state is not None:
-        solution = _solution(construct(inst, state), result.bound, 0.0)
-        assert validate(p, solution) == []
-        assert solution.penalty >= result.bound - 1e-6
+    for threshold in solver_module.ROUNDING_THRESHOLDS:
+        state = generation.rounded(threshold)
+        if state is not None:
+            solution = _solution(construct(inst, state), result.bound, 0.0)
+            assert validate(p, solution) == []
+            assert solution.penalty >= result.bound - 1e-6
 
 
 def test_rounding_a_generated_round_places_everyone_the_greedy_can() -> None:

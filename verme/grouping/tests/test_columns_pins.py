@@ -51,9 +51,10 @@ def test_with_pins_and_fixed_groups_every_grouping_keeps_the_rules_and_the_bound
     if solution.status != "infeasible":
         assert validate(p, solution) == []
         assert result.bound <= solution.penalty + 1e-6
-    rounded = generation.rounded()
-    if rounded is not None:
-        assert validate(p, _solution(construct(inst, rounded), -1e9, 0.0)) == []
+    for threshold in (0.5, 0.0):
+        rounded = generation.rounded(threshold)
+        if rounded is not None:
+            assert validate(p, _solution(construct(inst, rounded), -1e9, 0.0)) == []
     proof = branch_and_price(
         generation, construct(inst).penalty(), result.bound, time.monotonic() + 2
     )
