@@ -825,21 +825,14 @@ class ColumnGeneration:
 
     def _open(self, state: Grouping, free: dict[int, list[int]], column: Column) -> bool:
         """Open the column's group in `state` if its position, slot and blocks are free."""
-        inst = self.inst
         k = column.pinned_to
         if k is None and free[column.entity]:
             k = free[column.entity][0]
         if k is None or k not in free[column.entity]:
             return False
-        if column.frame.slot in state.mentor_slots[inst.positions[k].mentor.id]:
-            return False
-        if any(state.where[b] >= 0 for b in column.blocks):
+        if not state.open_group(k, column.frame, column.theme, column.topic, column.blocks):
             return False
         free[column.entity].remove(k)
-        state.open(k, column.frame, column.theme, column.topic)
-        for b in column.blocks:
-            state.add(k, b)
-        state.retopic(k)
         return True
 
     def _pins_kept(self, state: Grouping) -> bool:

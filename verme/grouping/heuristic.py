@@ -46,6 +46,22 @@ class Grouping:
         self.mentor_slots[self.inst.positions[k].mentor.id].add(frame.slot)
         return group
 
+    def open_group(
+        self, k: int, frame: Frame, theme: str, topic: Topic, blocks: Iterable[int]
+    ) -> bool:
+        """Open a whole group at position k with these blocks, unless its mentor meets another
+        group in that slot or a block is placed already."""
+        blocks = list(blocks)
+        if frame.slot in self.mentor_slots[self.inst.positions[k].mentor.id]:
+            return False
+        if any(self.where[b] >= 0 for b in blocks):
+            return False
+        self.open(k, frame, theme, topic)
+        for b in blocks:
+            self.add(k, b)
+        self.retopic(k)
+        return True
+
     def close(self, k: int) -> None:
         group = self.groups.pop(k)
         self.mentor_slots[self.inst.positions[k].mentor.id].discard(group.frame.slot)

@@ -187,18 +187,9 @@ def rounded(inst: Instance, bounds: Iterable[RegionBound]) -> Grouping:
     taken = sorted((t for item in bounds for t in item.taken), key=lambda t: -t.share)
     for group in taken:
         ks = free.get(group.mentor, [])
-        if not ks or group.frame.slot in state.mentor_slots[group.mentor]:
-            continue
-        if any(state.where[b] >= 0 for b in group.blocks):
-            continue
-        k = ks[0]
-        if group.frame not in inst.positions[k].frames:
-            continue
-        ks.remove(k)
-        state.open(k, group.frame, group.theme, group.topic)
-        for b in group.blocks:
-            state.add(k, b)
-        state.retopic(k)
+        fits = bool(ks) and group.frame in inst.positions[ks[0]].frames
+        if fits and state.open_group(ks[0], group.frame, group.theme, group.topic, group.blocks):
+            ks.pop(0)
     return state
 
 

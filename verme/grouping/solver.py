@@ -30,7 +30,6 @@ from .regional import (
     applies,
     bound_regions,
     combined_bound,
-    region_of_blocks,
     rounded,
 )
 
@@ -124,10 +123,7 @@ def solve(
                 polish = 0.03
             for candidate in candidates:
                 if candidate is not None:
-                    construct(inst, candidate)  # the unplaced join where they fit best
-                    improve(candidate, min(search_end, time.monotonic() + polish * limit), rng)
-                    if candidate.penalty() < state.penalty():
-                        state = candidate
+                    state = _better(state, candidate, search_end, polish * limit, rng)
         now = time.monotonic()
         plan_end = now + (0.2 if columns.converged else 0.4) * (search_end - now)
         if not (columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS):
@@ -143,10 +139,7 @@ def solve(
             candidate = rounded(inst, by_region.values())
             if candidate.groups:
                 report("rounding the regions' LPs to a grouping")
-                construct(inst, candidate)  # online groups and everyone left out
-                improve(candidate, min(search_end, time.monotonic() + 0.05 * limit), rng)
-                if candidate.penalty() < state.penalty():
-                    state = candidate
+                state = _better(state, candidate, search_end, 0.05 * limit, rng)
             now = time.monotonic()
             plan_end = now + 0.4 * (search_end - now)
     report("planning groups with the market model")
@@ -180,10 +173,20 @@ def solve(
     lower = max(lower, _search(state, search_end, lower, rng, report))
     if background is not None:
         by_region = background.collect()
-    if by_region and len(plan.by_region) == len(region_of_blocks(inst)):
+    if by_region and plan.by_region:  # planned region by region: every region's market bound
         lower = max(lower, combined_bound(plan.by_region, by_region))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
+
+
+def _better(
+    state: Grouping, candidate: Grouping, search_end: float, polish: float, rng: random.Random
+) -> Grouping:
+    """`candidate` once the greedy has placed everyone it left out and local search has
+    polished it for `polish` seconds (not past `search_end`), if it then beats `state`."""
+    construct(candidate.inst, candidate)
+    improve(candidate, min(search_end, time.monotonic() + polish), rng)
+    return candidate if candidate.penalty() < state.penalty() else state
 
 
 def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:
