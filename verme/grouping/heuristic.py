@@ -395,3 +395,16 @@ def _improve_block(state: Grouping, b: int, fits: list[int], w_unassigned: float
         if changed >= 0:
             state.retopic(changed)
     return True
+
+
+def better(
+    state: Grouping, candidate: Grouping, end: float, polish: float, rng: random.Random
+) -> Grouping:
+    """`candidate` once the greedy has placed everyone it left out and local search has
+    polished it for `polish` seconds (not past `end`), if it then beats `state` and keeps
+    every pin; else `state`."""
+    inst = candidate.inst
+    construct(inst, candidate)
+    improve(candidate, min(end, time.monotonic() + polish), rng)
+    pins_kept = all(candidate.where[inst.block_of[i]] == k for i, k in inst.pinned.items())
+    return candidate if pins_kept and candidate.penalty() < state.penalty() else state

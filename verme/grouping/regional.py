@@ -23,13 +23,9 @@ spans two regions, and nothing is fixed or pinned (a re-run in the app is far sm
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection
 
 import numpy as np
 
@@ -37,6 +33,9 @@ from .columns import ColumnGeneration
 from .heuristic import ONLINE, Grouping, block_markets, market_of
 from .instance import Frame, Instance, Topic
 from .model import Problem
+
+WHOLE = ""
+"""The name of the whole problem's bound where bounds are kept by region (`bound_whole`)."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ class RegionBound:
     converged: bool
     seconds: float
     taken: list[Taken] = field(default_factory=list)
-    """The groups a converged LP takes more than half of (none if it did not converge)."""
+    """The groups a converged LP takes part of (none if it did not converge)."""
 
 
 def applies(inst: Instance) -> bool:
@@ -124,17 +123,36 @@ def leaving_costs(inst: Instance, blocks: list[int]) -> np.ndarray:
 
 def bound_region(inst: Instance, region: str, deadline: float) -> RegionBound:
     """Column generation for region r until it converges or `deadline` (monotonic) passes."""
-    began = time.monotonic()
     sub = Instance(subproblem(inst, region))
     index = {p.id: i for i, p in enumerate(inst.people)}
     blocks = [inst.block_of[index[sub.people[block[0]].id]] for block in sub.blocks]
-    generation = ColumnGeneration(sub, outside=leaving_costs(inst, blocks).tolist())
+    return _generate(sub, region, blocks, deadline, leaving_costs(inst, blocks).tolist())
+
+
+def bound_whole(inst: Instance, deadline: float) -> RegionBound:
+    """Column generation for the whole problem, answered under the name `WHOLE`."""
+    return _generate(inst, WHOLE, list(range(len(inst.blocks))), deadline, None)
+
+
+def _generate(
+    sub: Instance,
+    region: str,
+    blocks: list[int],
+    deadline: float,
+    outside: list[float] | None,
+) -> RegionBound:
+    """Column generation on `sub`, whose block n is block `blocks[n]` of the whole instance;
+    its bound and, if it converged, every group its LP takes part of (not where anything is
+    pinned or fixed: `rounded` does not keep those)."""
+    began = time.monotonic()
+    generation = ColumnGeneration(sub, outside=outside)
     result = generation.generate(deadline)
     taken: list[Taken] = []
-    if result.converged:
+    plain = not sub.pinned and all(pos.fixed is None for pos in sub.positions)
+    if result.converged and plain:
         values = generation.master.getSolution().col_value[generation.n_blocks :]
         for c, share in enumerate(values):
-            if share > 0.5:
+            if share > 1e-6:
                 column = generation.columns[c]
                 mentor = sub.positions[generation.entities[column.entity][0]].mentor.id
                 members = tuple(blocks[b] for b in column.blocks)
@@ -176,84 +194,20 @@ def combined_bound(market: Mapping[str | None, float], columns: Mapping[str, Reg
     return total
 
 
-def rounded(inst: Instance, bounds: Iterable[RegionBound]) -> Grouping:
-    """The groups the converged regions' LPs take more than half of, as one grouping of the
+def rounded(inst: Instance, bounds: Iterable[RegionBound], threshold: float = 0.5) -> Grouping:
+    """The groups the converged LPs take more than `threshold` of, as one grouping of the
     whole instance (the most taken first; a group that clashes with one opened before is left
-    out). Only in-person groups: the people left out join groups afterwards (`construct`)."""
+    out). The people left out join groups afterwards (`construct`)."""
     state = Grouping(inst)
     free: dict[str, list[int]] = {}
     for k, pos in enumerate(inst.positions):
         free.setdefault(pos.mentor.id, []).append(k)
-    taken = sorted((t for item in bounds for t in item.taken), key=lambda t: -t.share)
+    taken = sorted(
+        (t for item in bounds for t in item.taken if t.share > threshold), key=lambda t: -t.share
+    )
     for group in taken:
         ks = free.get(group.mentor, [])
         fits = bool(ks) and group.frame in inst.positions[ks[0]].frames
         if fits and state.open_group(ks[0], group.frame, group.theme, group.topic, group.blocks):
             ks.pop(0)
     return state
-
-
-class BackgroundBound:
-    """The regions' column generation in a second process, while the search runs in this one.
-
-    On a machine with two cores the bound then costs the search no time (1,000 registrants: the
-    search keeps its whole time limit). The process is started by `spawn` (nothing of this
-    process is shared with it but the problem) and is a daemon: it dies with its parent.
-    """
-
-    def __init__(self, process: multiprocessing.process.BaseProcess, results: Connection) -> None:
-        self.process = process
-        self.results = results
-
-    @classmethod
-    def start(cls, problem: Problem, seconds: float) -> BackgroundBound | None:
-        """Bound `problem` region by region for at most `seconds` seconds from now; None when
-        no process can be started here (inside a daemon process, or the system refuses)."""
-        context = multiprocessing.get_context("spawn")
-        results, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_bound_in_background,
-            args=(problem, time.time() + max(0.0, seconds), sender),
-            daemon=True,
-        )
-        try:
-            process.start()
-        except (AssertionError, OSError):  # "daemonic processes are not allowed to have children"
-            results.close()
-            return None
-        finally:
-            sender.close()
-        return cls(process, results)
-
-    def collect(self, wait: float = 1.0) -> dict[str, RegionBound]:
-        """The regions bounded so far (waiting at most `wait` seconds for the process to end);
-        then the process is stopped."""
-        self.process.join(wait)
-        out: dict[str, RegionBound] = {}
-        try:
-            while self.results.poll():
-                region, bound, converged, seconds = self.results.recv()
-                out[region] = RegionBound(region, bound, converged, seconds)
-        except (EOFError, OSError):
-            pass  # the process ended while writing: what came before stands
-        finally:
-            if self.process.is_alive():
-                self.process.terminate()
-                self.process.join(wait)
-            self.results.close()
-        return out
-
-
-def _bound_in_background(problem: Problem, deadline: float, sender: Connection) -> None:
-    """The second process: bound each region and send (region, bound, converged, seconds)."""
-    end = time.monotonic() + (deadline - time.time())  # wall clock -> this process's clock
-    with contextlib.suppress(OSError):
-        os.nice(10)  # the search for groups comes first where the two compete for a core
-    inst = Instance(problem)
-    by_region = region_of_blocks(inst)
-    for region in sorted(by_region, key=lambda r: (len(by_region[r]), r)):
-        if time.monotonic() >= end:
-            break
-        item = bound_region(inst, region, end)
-        sender.send((region, item.bound, item.converged, item.seconds))
-    sender.close()

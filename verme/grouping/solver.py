@@ -20,18 +20,13 @@ from .aggregate import Plan, build_from_plan, regions, solve_plan
 from .branching import branch_and_price
 from .columns import ColumnGeneration
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
-from .heuristic import Grouping, block_markets, construct, improve, market_of
+from .heuristic import Grouping, better, block_markets, construct, improve, market_of
 from .instance import Instance
 from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
-from .regional import (
-    BackgroundBound,
-    RegionBound,
-    applies,
-    bound_regions,
-    combined_bound,
-    rounded,
-)
+from .neighbourhoods import NeighbourhoodSearch
+from .regional import WHOLE, RegionBound, applies, bound_regions, combined_bound, rounded
+from .second import ROUNDING_THRESHOLDS, SecondProcess
 
 DEFAULT_TIME_LIMIT_S = 30.0
 FULL_MODEL_MAX_PAIRS = 25_000
@@ -56,16 +51,18 @@ REGIONAL_SHARE = 0.5
 """Larger problems that split into regions get column generation region by region (regional.py)
 until this share of the time limit (1,000 registrants, seed 1: two regions converged in 22 s)."""
 
-BACKGROUND_MIN_BLOCKS = 600
-"""From this many blocks, on a machine with two cores or more, the regions are bounded in a
-second process for the whole search instead (it then costs the search no time; at 10,000
-registrants bounding in this process cost 8 % in penalty: 13,111 against 12,158)."""
+SECOND_PLAN_SHARE = 0.25
+"""With a second process (second.py; from 150 blocks on two cores), the market model plans
+until this share of the time limit and the search by neighbourhoods gets the rest. (Bounding
+10,000 registrants region by region in this process instead cost 8 % in penalty: 13,111
+against 12,158.)"""
 
-ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
-"""From 150 to 600 blocks the LP is rounded at each of these shares (a group is opened when the
-LP takes more than this of it, the most taken first) and the best polished grouping is kept:
-300 registrants, seeds 1/2/3, polished 1.5 s each: 348/368/235 at 0.5 alone, 310/359/211 best
-of the four (docs/decisions.md)."""
+SECOND_MARGIN_S = 1.5
+"""The second process stops this many seconds before the search does, so that its grouping
+arrives in time."""
+
+POLISH_SHARE = 0.03
+"""Each grouping rounded from an LP is polished by local search for this share of the limit."""
 
 COLUMNS_SHARE = 0.55
 """Column generation stops at this share of the time limit (it converged in under a second at
@@ -106,7 +103,24 @@ def solve(
     lower = person_bound(inst)
     plan_end = started + 0.5 * limit
     generation: ColumnGeneration | None = None
-    if len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
+    regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
+    second: SecondProcess | None = None
+    if (
+        len(inst.blocks) > DIVE_MAX_BLOCKS
+        and (len(inst.blocks) <= COLUMNS_MAX_BLOCKS or regional)
+        and (os.cpu_count() or 1) >= 2
+    ):
+        report("bounding and searching in a second process")
+        second = SecondProcess.start(
+            problem,
+            search_end - time.monotonic() - SECOND_MARGIN_S,
+            whole=not regional,
+            polish=POLISH_SHARE * limit,
+            seed=seed,
+        )
+        if second is not None:
+            plan_end = started + SECOND_PLAN_SHARE * limit
+    if second is None and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
         generation = ColumnGeneration(inst)
         columns = generation.generate(started + COLUMNS_SHARE * limit)
@@ -120,28 +134,23 @@ def solve(
             else:
                 report("rounding the LP to a grouping")
                 candidates = [generation.rounded(t) for t in ROUNDING_THRESHOLDS]
-                polish = 0.03
+                polish = POLISH_SHARE
             for candidate in candidates:
                 if candidate is not None:
-                    state = _better(state, candidate, search_end, polish * limit, rng)
+                    state = better(state, candidate, search_end, polish * limit, rng)
         now = time.monotonic()
         plan_end = now + (0.2 if columns.converged else 0.4) * (search_end - now)
         if not (columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS):
             generation = None
     by_region: dict[str, RegionBound] = {}
-    background: BackgroundBound | None = None
-    if len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst):
-        if len(inst.blocks) >= BACKGROUND_MIN_BLOCKS and (os.cpu_count() or 1) >= 2:
-            report("bounding region by region in a second process")
-            background = BackgroundBound.start(problem, search_end - time.monotonic() - 1.0)
-        if background is None:
-            by_region = bound_regions(inst, started + REGIONAL_SHARE * limit, report)
-            candidate = rounded(inst, by_region.values())
-            if candidate.groups:
-                report("rounding the regions' LPs to a grouping")
-                state = _better(state, candidate, search_end, 0.05 * limit, rng)
-            now = time.monotonic()
-            plan_end = now + 0.4 * (search_end - now)
+    if second is None and regional:
+        by_region = bound_regions(inst, started + REGIONAL_SHARE * limit, report)
+        candidate = rounded(inst, by_region.values())
+        if candidate.groups:
+            report("rounding the regions' LPs to a grouping")
+            state = better(state, candidate, search_end, 0.05 * limit, rng)
+        now = time.monotonic()
+        plan_end = now + 0.4 * (search_end - now)
     report("planning groups with the market model")
     plan = _plan(inst, min(search_end, plan_end), report, state)
     lower = max(lower, plan.bound)
@@ -170,23 +179,26 @@ def solve(
         lower = max(lower, proof.bound)
         if proof.grouping is not None:
             state = proof.grouping
-    lower = max(lower, _search(state, search_end, lower, rng, report))
-    if background is not None:
-        by_region = background.collect()
+    pairs = len(inst.blocks) * len(inst.positions)
+    if len(inst.blocks) <= DIVE_MAX_BLOCKS and pairs <= FULL_MODEL_MAX_PAIRS:
+        lower = max(lower, _search_whole(state, search_end, lower, report))
+    else:
+        report("re-forming neighbourhoods by column generation")
+        NeighbourhoodSearch(state, rng).run(search_end)
+    if second is not None:
+        report("collecting the second process's bound and grouping")
+        second.collect(wait=SECOND_MARGIN_S + 0.5)
+        by_region = dict(second.bounds)
+        whole = by_region.pop(WHOLE, None)
+        if whole is not None:
+            lower = max(lower, whole.bound)
+        other = second.sketch.grouping(inst) if second.sketch is not None else None
+        if other is not None and other.penalty() < state.penalty():
+            state = other
     if by_region and plan.by_region:  # planned region by region: every region's market bound
         lower = max(lower, combined_bound(plan.by_region, by_region))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
-
-
-def _better(
-    state: Grouping, candidate: Grouping, search_end: float, polish: float, rng: random.Random
-) -> Grouping:
-    """`candidate` once the greedy has placed everyone it left out and local search has
-    polished it for `polish` seconds (not past `search_end`), if it then beats `state`."""
-    construct(candidate.inst, candidate)
-    improve(candidate, min(search_end, time.monotonic() + polish), rng)
-    return candidate if candidate.penalty() < state.penalty() else state
 
 
 def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:
@@ -232,57 +244,14 @@ def person_bound(inst: Instance) -> float:
     return total
 
 
-def _search(
-    state: Grouping,
-    end: float,
-    lower: float,
-    rng: random.Random,
-    report: Callable[[str], None],
+def _search_whole(
+    state: Grouping, end: float, lower: float, report: Callable[[str], None]
 ) -> float:
-    """Improve `state` with HiGHS until `end`; return a proven lower bound (or -inf)."""
-    inst = state.inst
-    positions = list(range(len(inst.positions)))
-    if state.penalty() <= lower + 1e-6 or not positions:
+    """HiGHS on the whole exact model until `end`, from `state`; a proven lower bound."""
+    if state.penalty() <= lower + 1e-6 or not state.inst.positions:
         return lower
-    if len(inst.blocks) * len(positions) <= FULL_MODEL_MAX_PAIRS:
-        report("solving the whole model with HiGHS")
-        result = solve_neighbourhood(state, positions, end)
-        return result.bound
-    report("improving neighbourhoods with HiGHS")
-    size = 8
-    while time.monotonic() < end - 0.5 and state.groups:
-        chosen = _neighbourhood(state, size, rng)
-        budget = min(10.0, end - time.monotonic())
-        began = time.monotonic()
-        result = solve_neighbourhood(state, chosen, began + budget, threads=1)
-        took = time.monotonic() - began
-        if result.optimal and took < 0.3 * budget:
-            size = min(size + 2, 40)
-        elif not result.optimal:
-            size = max(4, size - 2)
-    return lower
-
-
-def _neighbourhood(state: Grouping, size: int, rng: random.Random) -> list[int]:
-    """A random open group and the positions most likely to trade members with it."""
-    inst = state.inst
-    seed = rng.choice(sorted(state.groups))
-    group = state.groups[seed]
-    region = inst.positions[seed].mentor.region
-    scored: list[tuple[float, int]] = []
-    for k, pos in enumerate(inst.positions):
-        other = state.groups.get(k)
-        score = 0.0
-        if pos.mentor.region == region:
-            score += 2
-        if other is not None:
-            score += (other.frame.slot == group.frame.slot) + (other.theme == group.theme)
-            score += (other.frame.online and group.frame.online) * 2
-        else:
-            score += 1
-        scored.append((score + rng.random(), k))
-    scored.sort(reverse=True)
-    return [k for _, k in scored[:size]]
+    report("solving the whole model with HiGHS")
+    return solve_neighbourhood(state, list(range(len(state.inst.positions))), end).bound
 
 
 def _solution(state: Grouping, lower: float, seconds: float) -> Solution:

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, Solution, Weights, solve, validate
-from verme.grouping import solver as solver_module
 from verme.grouping.aggregate import solve_plan
 from verme.grouping.columns import ColumnGeneration, integral_weights
 from verme.grouping.heuristic import construct
 from verme.grouping.instance import Instance
+from verme.grouping.second import ROUNDING_THRESHOLDS
 from verme.grouping.solver import _solution
 
 from .make import crowd, mentor, person, problem
@@ -111,7 +111,7 @@ def test_rounding_the_lp_gives_groupings_that_keep_every_hard_rule(p: Problem) -
     inst = Instance(p)
     generation = ColumnGeneration(inst)
     result = generation.generate(time.monotonic() + 10.0)
-    for threshold in solver_module.ROUNDING_THRESHOLDS:
+    for threshold in ROUNDING_THRESHOLDS:
         state = generation.rounded(threshold)
         if state is not None:
             solution = _solution(construct(inst, state), result.bound, 0.0)

@@ -9,9 +9,7 @@ proven optimum of small problems.
 from __future__ import annotations
 
 import math
-import multiprocessing
 import time
-from multiprocessing.connection import Connection
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,7 +20,6 @@ from verme.grouping.aggregate import solve_plan
 from verme.grouping.heuristic import construct
 from verme.grouping.instance import Instance
 from verme.grouping.regional import (
-    BackgroundBound,
     applies,
     bound_regions,
     combined_bound,
@@ -135,54 +132,3 @@ def test_solve_takes_the_regional_path_for_large_problems_and_keeps_every_rule(
     exact = solve(p, time_limit_s=5.0)
     if exact.status == "optimal":
         assert solution.penalty_bound <= exact.penalty + 1e-6
-
-
-def test_in_a_second_process_the_regions_bound_a_large_round_while_the_search_runs() -> None:
-    # Two regions of twelve who all accept online groups, one mentor each, and a south mentor
-    # who could lead the north online: the background bound must come back and stay a bound.
-    north = crowd("n", 12, online=True, slots=("mon-1400", "tue-1400"))
-    south = crowd("s", 12, region="south", online=True, slots=("mon-1400", "tue-1400"))
-    mentors = [
-        mentor("m1", capacity=2, slots=("mon-1400", "tue-1400")),
-        mentor("m2", region="south", capacity=2, slots=("mon-1400", "tue-1400")),
-    ]
-    p = problem([*north, *south], mentors, size=SIZE)
-    inst = Instance(p)
-    background = BackgroundBound.start(p, 20.0)
-    assert background is not None
-    by_region = background.collect(wait=20.0)
-    assert not background.process.is_alive()
-    assert set(by_region) == {"north", "south"}
-    assert all(item.converged for item in by_region.values())
-    in_process = bound_regions(inst, time.monotonic() + 20.0)
-    assert {r: b.bound for r, b in by_region.items()} == {r: b.bound for r, b in in_process.items()}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "COLUMNS_MAX_BLOCKS", 0)
-        patch.setattr(solver_module, "BACKGROUND_MIN_BLOCKS", 0)
-        solution = solve(p, time_limit_s=6.0)
-    assert validate(p, solution) == []
-    assert solution.penalty_bound <= solution.penalty
-    assert solution.penalty_bound >= sum(b.bound for b in in_process.values())
-
-
-def test_a_background_bound_that_gets_no_time_reports_nothing() -> None:
-    p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
-    background = BackgroundBound.start(p, 0.0)
-    assert background is not None
-    assert background.collect(wait=10.0) == {}
-
-
-def test_inside_a_daemon_process_the_regions_are_bounded_in_that_process() -> None:
-    context = multiprocessing.get_context("spawn")
-    results, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_start_in_daemon, args=(sender,), daemon=True)
-    process.start()
-    sender.close()
-    assert results.recv() == "no second process"
-    process.join(10.0)
-
-
-def _start_in_daemon(sender: Connection) -> None:
-    p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
-    started = BackgroundBound.start(p, 1.0)
-    sender.send("no second process" if started is None else "a second process")

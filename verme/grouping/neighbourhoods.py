@@ -1,0 +1,285 @@
+"""Large-neighbourhood search by column generation: re-forming a few mentors' groups at once.
+
+Local search moves one block or swaps two, and HiGHS on the exact model of a neighbourhood
+(milp.py) sees whole groups only through weak linking rows; from 300 registrants both stall far
+above the proven bound. Column generation (columns.py) is strong on small problems: at 60
+registrants it converges in under a second and its dive finds the best grouping known in two of
+three generated rounds. This module uses it as the repair of a large-neighbourhood search:
+
+1. choose a *neighbourhood*: a seed group's mentor, the mentors whose groups or free capacity
+   could take the seed's members (they share a market: region or online, language, slot), and
+   unplaced blocks who could meet one of those mentors;
+2. make it a problem of its own (those participants and mentors, the pairs among them) and run
+   column generation on it; when its proven bound is no lower than what the neighbourhood costs
+   now, nothing better exists there and the next one is tried;
+3. otherwise dive into a grouping, let the greedy place whom it left out and polish it; if it
+   costs less than the neighbourhood does now, its groups replace the mentors' groups.
+
+The objective is a sum over groups and unplaced people, and the neighbourhood's groups only
+hold its own blocks, so a cheaper neighbourhood is a cheaper whole grouping; every hard rule of
+the neighbourhood's problem is a hard rule of the whole one (pairs with someone outside cannot
+meet: they are in other mentors' groups). Mentors with a fixed group and pinned people are never
+part of a neighbourhood, so a re-run's pins and fixed groups stay as they are.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, replace
+
+from .columns import ColumnGeneration
+from .heuristic import Grouping, Market, block_markets, construct, improve, market_of
+from .instance import Frame, Instance, Topic
+from .model import Problem
+
+FIRST_SIZE = 40
+"""Blocks in the first neighbourhood; it grows while neighbourhoods are solved quickly."""
+
+MAX_SIZE = 120
+"""At most this many blocks in a neighbourhood (60 registrants: the dive took under a second)."""
+
+MIN_SIZE = 16
+
+ROUND_BUDGET = 8.0
+"""At most this many seconds for one neighbourhood."""
+
+STALE_LIMIT = 50
+"""The search ends after this many neighbourhoods in a row that were proved already."""
+
+
+@dataclass(frozen=True)
+class Neighbourhood:
+    mentors: tuple[str, ...]
+    positions: tuple[int, ...]
+    """Every position of those mentors in the whole instance."""
+    blocks: tuple[int, ...]
+    """The blocks in their groups now, and the unplaced blocks chosen."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    improved: float
+    """Penalty points saved (0 when nothing better was found)."""
+    proved: bool
+    """Column generation proved that nothing better exists in the neighbourhood."""
+    converged: bool
+
+
+@dataclass(frozen=True)
+class _Formed:
+    frame: Frame
+    theme: str
+    topic: Topic
+    blocks: tuple[int, ...]
+
+
+class NeighbourhoodSearch:
+    """The search over one grouping: caches of who could meet where, and the loop."""
+
+    def __init__(self, state: Grouping, rng: random.Random) -> None:
+        self.state = state
+        self.inst = inst = state.inst
+        self.rng = rng
+        pinned_blocks = {inst.block_of[i] for i in inst.pinned}
+        self.movable = [b not in pinned_blocks for b in range(len(inst.blocks))]
+        self.markets: list[set[Market]] = [block_markets(inst, b) for b in range(len(inst.blocks))]
+        self.positions_of: dict[str, list[int]] = {}
+        fixed_mentors = {pos.mentor.id for pos in inst.positions if pos.fixed is not None}
+        for k, pos in enumerate(inst.positions):
+            if pos.mentor.id not in fixed_mentors and pos.frames:
+                self.positions_of.setdefault(pos.mentor.id, []).append(k)
+        self.offered: dict[str, set[Market]] = {
+            mentor: {market_of(inst, k, f) for k in ks for f in inst.positions[k].frames}
+            for mentor, ks in self.positions_of.items()
+        }
+        self.size = FIRST_SIZE
+        self.improvements = 0
+        self.proved: set[tuple[tuple[str, ...], tuple[int, ...]]] = set()
+        """Neighbourhoods proved to hold nothing better since the last improvement."""
+        self.stale = 0
+
+    # -- choosing ------------------------------------------------------------------------------
+    def choose(self, size: int) -> Neighbourhood | None:
+        """A neighbourhood of about `size` blocks around a random group (a costly one more
+        often), or None when no group can be re-formed."""
+        state, inst, rng = self.state, self.inst, self.rng
+        seeds = [
+            k
+            for k, group in state.groups.items()
+            if inst.positions[k].mentor.id in self.positions_of
+            and all(self.movable[b] for b in group.blocks)
+        ]
+        if not seeds:
+            return None
+        weights = [
+            1.0 + state.groups[k].penalty / max(1, len(state.groups[k].members)) for k in seeds
+        ]
+        seed = rng.choices(seeds, weights=weights)[0]
+        group = state.groups[seed]
+        near: set[Market] = {market_of(inst, seed, group.frame)}
+        for b in group.blocks:
+            near |= self.markets[b]
+        seed_mentor = inst.positions[seed].mentor.id
+        scored: list[tuple[float, str]] = []
+        for mentor, ks in self.positions_of.items():
+            if mentor == seed_mentor:
+                continue
+            score = 0.0
+            movable = True
+            for k in ks:
+                other = state.groups.get(k)
+                if other is None:
+                    score += 0.5 * bool(self.offered[mentor] & near)
+                    continue
+                movable = movable and all(self.movable[b] for b in other.blocks)
+                score += market_of(inst, k, other.frame) in near
+                share = sum(bool(self.markets[b] & near) for b in other.blocks)
+                score += share / max(1, len(other.blocks))
+            if movable and score > 0:
+                scored.append((score + rng.random(), mentor))
+        scored.sort(reverse=True)
+        mentors = [seed_mentor]
+        blocks: list[int] = list(self._held(seed_mentor))
+        for _, mentor in scored:
+            if len(blocks) >= size:
+                break
+            mentors.append(mentor)
+            blocks.extend(self._held(mentor))
+        offered: set[Market] = set().union(*(self.offered[m] for m in mentors))
+        unplaced = [
+            b
+            for b, k in enumerate(state.where)
+            if k < 0 and self.movable[b] and self.markets[b] & offered
+        ]
+        rng.shuffle(unplaced)
+        blocks.extend(unplaced[: max(4, size // 3)])
+        positions = tuple(k for m in mentors for k in self.positions_of[m])
+        return Neighbourhood(tuple(mentors), positions, tuple(sorted(blocks)))
+
+    def _held(self, mentor: str) -> list[int]:
+        out: list[int] = []
+        for k in self.positions_of[mentor]:
+            group = self.state.groups.get(k)
+            if group is not None:
+                out.extend(group.blocks)
+        return out
+
+    # -- re-forming ----------------------------------------------------------------------------
+    def reform(self, hood: Neighbourhood, deadline: float) -> Outcome:
+        """Re-form the neighbourhood's groups by column generation and a dive, until
+        `deadline` (monotonic); keep the result only if the whole grouping gets cheaper."""
+        state, inst = self.state, self.inst
+        now = self.cost(hood)
+        sub = Instance(subproblem(inst, hood))
+        generation = ColumnGeneration(sub)
+        result = generation.generate(deadline)
+        if result.bound >= now - 1e-6:
+            return Outcome(0.0, proved=True, converged=result.converged)
+        if not result.converged:
+            return Outcome(0.0, proved=False, converged=False)
+        chosen = generation.dive(deadline)
+        if chosen is None:
+            return Outcome(0.0, proved=False, converged=True)
+        formed = generation.grouping(chosen)
+        if formed is None:
+            return Outcome(0.0, proved=False, converged=True)
+        construct(sub, formed)
+        improve(formed, min(deadline, time.monotonic() + 0.2), self.rng)
+        if formed.penalty() >= now - 1e-6:
+            return Outcome(0.0, proved=False, converged=True)
+        before = state.penalty()
+        old = self._take_out(hood)
+        if self._put_in(hood, sub, formed) and state.penalty() < before - 1e-6:
+            return Outcome(before - state.penalty(), proved=False, converged=True)
+        self._take_out(hood)
+        for k, group in old.items():
+            state.open_group(k, group.frame, group.theme, group.topic, group.blocks)
+        return Outcome(0.0, proved=False, converged=True)
+
+    def cost(self, hood: Neighbourhood) -> float:
+        """What the neighbourhood's groups and unplaced blocks cost now."""
+        state, inst = self.state, self.inst
+        total = sum(state.groups[k].penalty for k in hood.positions if k in state.groups)
+        unplaced = sum(len(inst.blocks[b]) for b in hood.blocks if state.where[b] < 0)
+        return total + inst.weights.unassigned * unplaced
+
+    def _take_out(self, hood: Neighbourhood) -> dict[int, _Formed]:
+        state = self.state
+        old: dict[int, _Formed] = {}
+        for k in hood.positions:
+            group = state.groups.get(k)
+            if group is not None:
+                old[k] = _Formed(group.frame, group.theme, group.topic, tuple(group.blocks))
+                state.close(k)
+        return old
+
+    def _put_in(self, hood: Neighbourhood, sub: Instance, formed: Grouping) -> bool:
+        """Open the sub-problem's groups at the same mentors' positions of the whole one."""
+        state, inst = self.state, self.inst
+        block_of = [inst.block_of[inst.index[sub.people[block[0]].id]] for block in sub.blocks]
+        for k_sub, group in formed.groups.items():
+            k = inst.position_index.get(sub.positions[k_sub].id)
+            if k is None or k not in hood.positions or group.frame not in inst.positions[k].frames:
+                return False
+            blocks = [block_of[b] for b in group.blocks]
+            if not state.open_group(k, group.frame, group.theme, group.topic, blocks):
+                return False
+        return True
+
+    # -- the loop ------------------------------------------------------------------------------
+    def step(self, end: float) -> bool:
+        """Re-form one neighbourhood, within `end` (monotonic); False when none is left to try
+        (every one chosen lately was proved already, or there are no groups)."""
+        hood = self.choose(self.size)
+        if hood is None:
+            return False
+        key = (hood.mentors, hood.blocks)
+        if key in self.proved:
+            self.stale += 1
+            return self.stale < STALE_LIMIT
+        self.stale = 0
+        began = time.monotonic()
+        budget = min(ROUND_BUDGET, end - began)
+        outcome = self.reform(hood, began + budget)
+        took = time.monotonic() - began
+        if outcome.improved > 0:
+            self.improvements += 1
+            self.proved.clear()
+        elif outcome.proved:
+            self.proved.add(key)
+        if outcome.converged and took < 0.25 * budget:
+            self.size = min(MAX_SIZE, self.size + 8)
+        elif not outcome.converged:
+            self.size = max(MIN_SIZE, self.size - 8)
+        return True
+
+    def run(self, end: float) -> None:
+        """Re-form neighbourhoods until `end` (monotonic)."""
+        while time.monotonic() < end - 0.2 and self.step(end):
+            pass
+
+
+def subproblem(inst: Instance, hood: Neighbourhood) -> Problem:
+    """The neighbourhood as a problem of its own: its people, its mentors, the pairs among them
+    (no fixed groups and no pins: neighbourhoods never hold them)."""
+    problem = inst.problem
+    chosen = {i for b in hood.blocks for i in inst.blocks[b]}
+    people = tuple(p for i, p in enumerate(problem.participants) if i in chosen)
+    names = set(hood.mentors)
+    mentors = tuple(m for m in problem.mentors if m.id in names)
+    ids = {p.id for p in people} | names
+
+    def inside(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        return tuple(pair for pair in pairs if pair[0] in ids and pair[1] in ids)
+
+    return replace(
+        problem,
+        participants=people,
+        mentors=mentors,
+        apart=inside(problem.apart),
+        together=inside(problem.together),
+        supervises=inside(problem.supervises),
+        groups=(),
+        pinned=(),
+    )
