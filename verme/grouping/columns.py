@@ -35,7 +35,7 @@ from functools import cached_property
 import highspy
 import numpy as np
 
-from .heuristic import Grouping, Market, block_markets, market_of
+from .heuristic import Grouping, Market, block_markets, market_of, pins_kept
 from .instance import Frame, Instance, Topic
 from .milp import PRESOLVE_PARALLEL_ROWS_AND_COLUMNS
 from .scoring import group_penalty
@@ -805,7 +805,7 @@ class ColumnGeneration:
         for column in sorted(chosen, key=lambda c: c.pinned_to is None):
             if not self._open(state, free, column):
                 return None
-        return state if self._pins_kept(state) else None
+        return state if pins_kept(state) else None
 
     def rounded(self, threshold: float = 0.5) -> Grouping | None:
         """The groups the master LP takes more than `threshold` of, the most taken first,
@@ -821,7 +821,7 @@ class ColumnGeneration:
         free = {e: list(ks) for e, ks in enumerate(self.entities)}
         for _, c in taken:
             self._open(state, free, self.columns[c])
-        return state if self._pins_kept(state) else None
+        return state if pins_kept(state) else None
 
     def _open(self, state: Grouping, free: dict[int, list[int]], column: Column) -> bool:
         """Open the column's group in `state` if its position, slot and blocks are free."""
@@ -834,10 +834,6 @@ class ColumnGeneration:
             return False
         free[column.entity].remove(k)
         return True
-
-    def _pins_kept(self, state: Grouping) -> bool:
-        inst = self.inst
-        return all(state.where[inst.block_of[i]] == k for i, k in inst.pinned.items())
 
 
 def _prefix(reduced: np.ndarray, count: int) -> np.ndarray:

@@ -403,8 +403,12 @@ def better(
     """`candidate` once the greedy has placed everyone it left out and local search has
     polished it for `polish` seconds (not past `end`), if it then beats `state` and keeps
     every pin; else `state`."""
-    inst = candidate.inst
-    construct(inst, candidate)
+    construct(candidate.inst, candidate)
     improve(candidate, min(end, time.monotonic() + polish), rng)
-    pins_kept = all(candidate.where[inst.block_of[i]] == k for i, k in inst.pinned.items())
-    return candidate if pins_kept and candidate.penalty() < state.penalty() else state
+    return candidate if pins_kept(candidate) and candidate.penalty() < state.penalty() else state
+
+
+def pins_kept(state: Grouping) -> bool:
+    """Whether every pinned person is in the group they are pinned to."""
+    inst = state.inst
+    return all(state.where[inst.block_of[i]] == k for i, k in inst.pinned.items())

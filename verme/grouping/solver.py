@@ -20,7 +20,15 @@ from .aggregate import Plan, build_from_plan, regions, solve_plan
 from .branching import branch_and_price
 from .columns import ColumnGeneration
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
-from .heuristic import Grouping, better, block_markets, construct, improve, market_of
+from .heuristic import (
+    Grouping,
+    better,
+    block_markets,
+    construct,
+    improve,
+    market_of,
+    pins_kept,
+)
 from .instance import Instance
 from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
@@ -52,10 +60,11 @@ REGIONAL_SHARE = 0.5
 until this share of the time limit (1,000 registrants, seed 1: two regions converged in 22 s)."""
 
 SECOND_PLAN_SHARE = 0.25
-"""With a second process (second.py; from 150 blocks on two cores), the market model plans
-until this share of the time limit and the search by neighbourhoods gets the rest. (Bounding
-10,000 registrants region by region in this process instead cost 8 % in penalty: 13,111
-against 12,158.)"""
+"""With a second process (second.py; from 150 blocks on two cores) that bounds the whole
+problem, the market model plans until this share of the time limit and the search by
+neighbourhoods gets the rest; problems planned region by region keep half the limit for the
+plan. (Bounding 10,000 registrants region by region in this process instead of a second one
+cost 8 % in penalty: 13,111 against 12,158.)"""
 
 SECOND_MARGIN_S = 1.5
 """The second process stops this many seconds before the search does, so that its grouping
@@ -118,7 +127,7 @@ def solve(
             polish=POLISH_SHARE * limit,
             seed=seed,
         )
-        if second is not None:
+        if second is not None and not regional:
             plan_end = started + SECOND_PLAN_SHARE * limit
     if second is None and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
@@ -193,7 +202,7 @@ def solve(
         if whole is not None:
             lower = max(lower, whole.bound)
         other = second.sketch.grouping(inst) if second.sketch is not None else None
-        if other is not None and other.penalty() < state.penalty():
+        if other is not None and pins_kept(other) and other.penalty() < state.penalty():
             state = other
     if by_region and plan.by_region:  # planned region by region: every region's market bound
         lower = max(lower, combined_bound(plan.by_region, by_region))
