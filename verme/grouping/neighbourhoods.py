@@ -104,12 +104,7 @@ class NeighbourhoodSearch:
         """A neighbourhood of about `size` blocks around a random group (a costly one more
         often), or None when no group can be re-formed."""
         state, inst, rng = self.state, self.inst, self.rng
-        seeds = [
-            k
-            for k, group in state.groups.items()
-            if inst.positions[k].mentor.id in self.positions_of
-            and all(self.movable[b] for b in group.blocks)
-        ]
+        seeds = [k for k in state.groups if self._movable(inst.positions[k].mentor.id)]
         if not seeds:
             return None
         weights = [
@@ -125,18 +120,18 @@ class NeighbourhoodSearch:
         for mentor, ks in self.positions_of.items():
             if mentor == seed_mentor:
                 continue
+            if not self._movable(mentor):
+                continue
             score = 0.0
-            movable = True
             for k in ks:
                 other = state.groups.get(k)
                 if other is None:
                     score += 0.5 * bool(self.offered[mentor] & near)
                     continue
-                movable = movable and all(self.movable[b] for b in other.blocks)
                 score += market_of(inst, k, other.frame) in near
                 share = sum(bool(self.markets[b] & near) for b in other.blocks)
                 score += share / max(1, len(other.blocks))
-            if movable and score > 0:
+            if score > 0:
                 scored.append((score + rng.random(), mentor))
         scored.sort(reverse=True)
         mentors = [seed_mentor]
@@ -156,6 +151,13 @@ class NeighbourhoodSearch:
         blocks.extend(unplaced[: max(4, size // 3)])
         positions = tuple(k for m in mentors for k in self.positions_of[m])
         return Neighbourhood(tuple(mentors), positions, tuple(sorted(blocks)))
+
+    def _movable(self, mentor: str) -> bool:
+        """Whether the mentor's groups may be re-formed: no fixed group, nobody pinned."""
+        if mentor not in self.positions_of:
+            return False
+        groups = (self.state.groups.get(k) for k in self.positions_of[mentor])
+        return all(g is None or all(self.movable[b] for b in g.blocks) for g in groups)
 
     def _held(self, mentor: str) -> list[int]:
         out: list[int] = []

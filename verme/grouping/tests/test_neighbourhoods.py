@@ -177,3 +177,24 @@ def test_the_solver_searches_by_neighbourhoods_and_bounds_in_a_second_process(
     # The second process's bound arrived: column generation proves this grouping optimal.
     assert solution.penalty_bound == solution.penalty
     assert solution.status == "optimal"
+
+
+def test_a_mentor_with_a_pinned_person_in_one_of_two_groups_is_left_as_they_are() -> None:
+    slots = ("mon-1400", "tue-1400")
+    p = problem(
+        crowd("p", 14, themes=("wellbeing",), slots=slots),
+        [mentor("m1", slots=slots), mentor("m2", slots=slots, capacity=2)],
+        size=SIZE,
+        pinned=(Pin(participant="p0", group="m2-1"),),
+    )
+    inst = Instance(p)
+    state = construct(inst)
+    held = {
+        k: set(g.members) for k, g in state.groups.items() if inst.positions[k].mentor.id == "m2"
+    }
+    search = NeighbourhoodSearch(state, random.Random(0))
+    assert not search._movable("m2")
+    search.run(time.monotonic() + 1.0)
+    assert state.where[inst.block_of[inst.index["p0"]]] == inst.position_index["m2-1"]
+    assert {k: set(g.members) for k, g in state.groups.items() if k in held} == held
+    assert _valid(state)
