@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,27 @@ class Problem:
     pinned: tuple[Pin, ...] = ()
     weights: Weights = Weights()
     time_limit_s: float | None = None
+
+    def restricted(
+        self, participants: tuple[Participant, ...], mentors: tuple[Mentor, ...]
+    ) -> Problem:
+        """This problem with only these participants and mentors and the pairs among them, and
+        no fixed groups or pins (a part of it solved on its own)."""
+        ids = {p.id for p in participants} | {m.id for m in mentors}
+
+        def inside(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+            return tuple(pair for pair in pairs if pair[0] in ids and pair[1] in ids)
+
+        return replace(
+            self,
+            participants=participants,
+            mentors=mentors,
+            apart=inside(self.apart),
+            together=inside(self.together),
+            supervises=inside(self.supervises),
+            groups=(),
+            pinned=(),
+        )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .columns import ColumnGeneration
 from .heuristic import Grouping, Market, block_markets, construct, improve, market_of
@@ -269,19 +269,4 @@ def subproblem(inst: Instance, hood: Neighbourhood) -> Problem:
     chosen = {i for b in hood.blocks for i in inst.blocks[b]}
     people = tuple(p for i, p in enumerate(problem.participants) if i in chosen)
     names = set(hood.mentors)
-    mentors = tuple(m for m in problem.mentors if m.id in names)
-    ids = {p.id for p in people} | names
-
-    def inside(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        return tuple(pair for pair in pairs if pair[0] in ids and pair[1] in ids)
-
-    return replace(
-        problem,
-        participants=people,
-        mentors=mentors,
-        apart=inside(problem.apart),
-        together=inside(problem.together),
-        supervises=inside(problem.supervises),
-        groups=(),
-        pinned=(),
-    )
+    return problem.restricted(people, tuple(m for m in problem.mentors if m.id in names))

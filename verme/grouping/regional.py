@@ -89,21 +89,7 @@ def subproblem(inst: Instance, region: str) -> Problem:
     problem = inst.problem
     people = tuple(replace(p, online=False) for p in problem.participants if p.region == region)
     mentors = tuple(m for m in problem.mentors if m.region in (region, None))
-    ids = {p.id for p in people} | {m.id for m in mentors}
-
-    def inside(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-        return tuple(pair for pair in pairs if pair[0] in ids and pair[1] in ids)
-
-    return replace(
-        problem,
-        participants=people,
-        mentors=mentors,
-        apart=inside(problem.apart),
-        together=inside(problem.together),
-        supervises=inside(problem.supervises),
-        groups=(),
-        pinned=(),
-    )
+    return problem.restricted(people, mentors)
 
 
 def leaving_costs(inst: Instance, blocks: list[int]) -> np.ndarray:
