@@ -72,8 +72,8 @@ def run_one(size: int, seed: int, time_limit: float, placeable: bool = False) ->
         "time_limit": time_limit,
         "wall": wall,
         "first_answer": first_answer[0] if first_answer else wall,
-        # The solver's own peak plus that of the process bounding large rounds region by region
-        # (regional.py), added: an upper bound on what both held at once.
+        # The solver's own peak plus that of its second process (from 150 blocks on two cores,
+        # second.py), added: an upper bound on what both held at once.
         "peak_mb": (
             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
