@@ -94,7 +94,6 @@ class NeighbourhoodSearch:
             for mentor, ks in self.positions_of.items()
         }
         self.size = FIRST_SIZE
-        self.improvements = 0
         self.proved: set[tuple[tuple[str, ...], tuple[int, ...]]] = set()
         """Neighbourhoods proved to hold nothing better since the last improvement."""
         self.stale = 0
@@ -246,7 +245,6 @@ class NeighbourhoodSearch:
         outcome = self.reform(hood, began + budget)
         took = time.monotonic() - began
         if outcome.improved > 0:
-            self.improvements += 1
             self.proved.clear()
         elif outcome.proved:
             self.proved.add(key)

@@ -34,9 +34,6 @@ from .heuristic import ONLINE, Grouping, block_markets, market_of
 from .instance import Frame, Instance, Topic
 from .model import Problem
 
-WHOLE = ""
-"""The name of the whole problem's bound where bounds are kept by region (`bound_whole`)."""
-
 
 @dataclass(frozen=True)
 class Taken:
@@ -108,34 +105,16 @@ def leaving_costs(inst: Instance, blocks: list[int]) -> np.ndarray:
 
 
 def bound_region(inst: Instance, region: str, deadline: float) -> RegionBound:
-    """Column generation for region r until it converges or `deadline` (monotonic) passes."""
+    """Column generation for region r until it converges or `deadline` (monotonic) passes: its
+    bound and, if it converged, every group its LP takes part of."""
+    began = time.monotonic()
     sub = Instance(subproblem(inst, region))
     index = {p.id: i for i, p in enumerate(inst.people)}
     blocks = [inst.block_of[index[sub.people[block[0]].id]] for block in sub.blocks]
-    return _generate(sub, region, blocks, deadline, leaving_costs(inst, blocks).tolist())
-
-
-def bound_whole(inst: Instance, deadline: float) -> RegionBound:
-    """Column generation for the whole problem, answered under the name `WHOLE`."""
-    return _generate(inst, WHOLE, list(range(len(inst.blocks))), deadline, None)
-
-
-def _generate(
-    sub: Instance,
-    region: str,
-    blocks: list[int],
-    deadline: float,
-    outside: list[float] | None,
-) -> RegionBound:
-    """Column generation on `sub`, whose block n is block `blocks[n]` of the whole instance;
-    its bound and, if it converged, every group its LP takes part of (not where anything is
-    pinned or fixed: `rounded` does not keep those)."""
-    began = time.monotonic()
-    generation = ColumnGeneration(sub, outside=outside)
+    generation = ColumnGeneration(sub, outside=leaving_costs(inst, blocks).tolist())
     result = generation.generate(deadline)
     taken: list[Taken] = []
-    plain = not sub.pinned and all(pos.fixed is None for pos in sub.positions)
-    if result.converged and plain:
+    if result.converged:
         values = generation.master.getSolution().col_value[generation.n_blocks :]
         for c, share in enumerate(values):
             if share > 1e-6:

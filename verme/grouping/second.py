@@ -31,7 +31,10 @@ from .heuristic import Grouping, better, construct
 from .instance import Frame, Instance, Topic
 from .model import Problem
 from .neighbourhoods import NeighbourhoodSearch
-from .regional import WHOLE, RegionBound, bound_region, region_of_blocks, rounded
+from .regional import RegionBound, bound_region, region_of_blocks, rounded
+
+WHOLE = ""
+"""The name under which the whole problem's bound is sent, beside the regions' names."""
 
 ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
 """An LP is rounded at each of these shares (a group is opened when the LP takes more than this

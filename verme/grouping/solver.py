@@ -35,8 +35,8 @@ from .instance import Instance
 from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
 from .neighbourhoods import NeighbourhoodSearch
-from .regional import WHOLE, RegionBound, applies, bound_regions, combined_bound, rounded
-from .second import ROUNDING_THRESHOLDS, SecondProcess
+from .regional import RegionBound, applies, bound_regions, combined_bound, rounded
+from .second import ROUNDING_THRESHOLDS, WHOLE, SecondProcess
 
 DEFAULT_TIME_LIMIT_S = 30.0
 FULL_MODEL_MAX_PAIRS = 25_000

@@ -13,8 +13,8 @@ from verme.grouping import Problem, SizeRule, solve, validate
 from verme.grouping import solver as solver_module
 from verme.grouping.columns import ColumnGeneration
 from verme.grouping.instance import Instance
-from verme.grouping.regional import WHOLE, bound_regions
-from verme.grouping.second import SecondProcess, Sketch
+from verme.grouping.regional import bound_regions
+from verme.grouping.second import WHOLE, SecondProcess, Sketch
 from verme.grouping.solver import _solution
 
 from .make import crowd, mentor, problem
