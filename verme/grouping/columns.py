@@ -56,6 +56,7 @@ PIN_UNPLACED_FACTOR = 10.0
 """A pinned block may stay unplaced in the master only at this many times its usual cost."""
 
 INF = math.inf
+_NONE: frozenset[int] = frozenset()
 BIG = 1e9
 """A dual that prices a block or a slot out of every new group."""
 
@@ -292,6 +293,28 @@ class ColumnGeneration:
         self.block_cost = np.zeros((len(inst.blocks), len(self.themes), len(self.topics)))
         np.add.at(self.block_cost, np.array(inst.block_of, dtype=np.int64), person_cost)
         self.unit_of = [p.unit for p in people]
+        # The same per block as Python values, for the pricing search's inner loop.
+        self._people_of: list[tuple[int, ...]] = [tuple(block) for block in inst.blocks]
+        self._novices_of: list[int] = [sum(inst.novice[i] for i in block) for block in inst.blocks]
+        self._units_of: list[tuple[str | None, ...]] = [
+            tuple(self.unit_of[i] for i in block) for block in inst.blocks
+        ]
+        self._pins_of: list[frozenset[int]] = [
+            frozenset(inst.pinned[i] for i in block if i in inst.pinned) for block in inst.blocks
+        ]
+        self._single: list[tuple[int, ...]] = [(b,) for b in range(len(inst.blocks))]
+        self._block_of = np.array(inst.block_of, dtype=np.int64)
+        # The size and novice terms of a group of v novices and u experienced members.
+        self._group_terms = np.full((size.max + 1, size.max + 1), INF)
+        for v in range(size.max + 1):
+            for u in range(size.max + 1 - v):
+                n = v + u
+                if n < size.min:
+                    continue
+                term = w.size * abs(n - size.target)
+                term += w.lone_novice if v == 1 else 0.0
+                term += w.no_experienced if v == n else 0.0
+                self._group_terms[v, u] = term
         self.columns: list[Column] = []
         self.holding: dict[int, set[int]] = defaultdict(set)
         """Which columns hold each block."""
@@ -401,13 +424,11 @@ class ColumnGeneration:
         Until `exact_deadline` every entity's least reduced cost is searched exactly; after it
         the relaxed value stands in (still a valid bound, only a weaker one).
         """
-        inst, size, w = self.inst, self.size, self.inst.weights
-        person_dual = np.zeros(len(inst.people))
-        for b, block in enumerate(inst.blocks):
-            person_dual[list(block)] = pi[b] / len(block)
+        inst, size = self.inst, self.size
+        person_dual = (pi / self.block_size)[self._block_of]
         n_themes, n_topics = len(self.themes), len(self.topics)
         tables = np.full((len(self.markets), n_themes, n_topics), INF)
-        sizes = range(size.min, size.max + 1)
+        group_terms = self._group_terms
         for m, people in enumerate(self.market_people):
             if len(people) < size.min:
                 continue
@@ -419,16 +440,11 @@ class ColumnGeneration:
             novice = self.novice[people]
             prefix_n = _prefix(reduced[novice], size.max)
             prefix_e = _prefix(reduced[~novice], size.max)
-            best = tables[m]
-            for n in sizes:
-                extra = w.size * abs(n - size.target)
-                for v in range(max(0, n - (len(prefix_e) - 1)), min(n, len(prefix_n) - 1) + 1):
-                    value = prefix_n[v] + prefix_e[n - v] + extra
-                    if v == 1:
-                        value = value + w.lone_novice
-                    if v == n:
-                        value = value + w.no_experienced
-                    np.minimum(best, value, out=best)
+            # Every split into v novices and u experienced members at once: the group terms
+            # of each (v, u), infinite where v + u is not an allowed size.
+            terms = group_terms[: len(prefix_n), : len(prefix_e)]
+            combined = prefix_n[:, None] + prefix_e[None, :] + terms[:, :, None, None]
+            tables[m] = combined.min(axis=(0, 1))
         bound = float(pi.sum()) + sum(beta.values())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         found: list[Column] = []
@@ -540,147 +556,144 @@ class ColumnGeneration:
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
             extra = rules.conflicts()
-        own = self.block_cost[blocks, t, q]
-        reduced = own - pi[blocks]
-        items: list[tuple[float, float, tuple[int, ...]]]
+        reduced = self.block_cost[blocks, t, q] - pi[blocks]
+        # The items to choose from, in order of their per-person reduced cost: each block, or
+        # the blocks bound together by branching as one item. `keys[j]` indexes the lists below.
+        keys: list[int]
+        blocks_of: Sequence[tuple[int, ...]] = self._single
+        people_of: Sequence[tuple[int, ...]] = self._people_of
+        novices_of: Sequence[int] = self._novices_of
+        units_of: Sequence[tuple[str | None, ...]] = self._units_of
+        pins_of: Sequence[frozenset[int]] = self._pins_of
+        conflicts_of: Sequence[set[int]] = inst.block_conflicts
         if rules.together:
             # Blocks bound together by branching are one item, or none if one of them is out.
             bound_to = rules.partners()
             present = set(blocks.tolist())
-            by_block = dict(
-                zip(blocks.tolist(), zip(reduced.tolist(), own.tolist(), strict=True), strict=True)
-            )
+            by_block = dict(zip(blocks.tolist(), reduced.tolist(), strict=True))
             seen: set[int] = set()
-            merged: list[tuple[float, float, tuple[int, ...]]] = []
+            merged: list[tuple[int, ...]] = []
             for b in blocks.tolist():
                 if b in seen:
                     continue
                 group = bound_to.get(b, {b})
                 seen.update(group)
-                if not group <= present:
-                    continue
-                merged.append(
-                    (
-                        sum(by_block[x][0] for x in group),
-                        sum(by_block[x][1] for x in group),
-                        tuple(sorted(group)),
-                    )
-                )
-            counts_list = [int(sum(self.block_count[x] for x in item[2])) for item in merged]
-            ranked = sorted(range(len(merged)), key=lambda j: merged[j][0] / counts_list[j])
-            items = [merged[j] for j in ranked]
-            counts = np.array([counts_list[j] for j in ranked], dtype=np.int64)
+                if group <= present:
+                    merged.append(tuple(sorted(group)))
+            values = [sum(by_block[x] for x in item) for item in merged]
+            sizes_list = [sum(len(inst.blocks[x]) for x in item) for item in merged]
+            ranked = sorted(range(len(merged)), key=lambda j: values[j] / sizes_list[j])
+            blocks_of = [merged[j] for j in ranked]
+            people_of = [tuple(i for x in item for i in inst.blocks[x]) for item in blocks_of]
+            novices_of = [sum(self._novices_of[x] for x in item) for item in blocks_of]
+            units_of = [tuple(self.unit_of[i] for i in members) for members in people_of]
+            pins_of = [frozenset().union(*(self._pins_of[x] for x in item)) for item in blocks_of]
+            conflicts_of = [
+                set().union(*(inst.block_conflicts[x] for x in item)) for item in blocks_of
+            ]
+            keys = list(range(len(blocks_of)))
+            item_reduced = [values[j] for j in ranked]
+            counts = np.array([sizes_list[j] for j in ranked], dtype=np.int64)
             per_person_sorted = np.array(
-                [merged[j][0] / counts_list[j] for j in ranked], dtype=np.float64
+                [values[j] / sizes_list[j] for j in ranked], dtype=np.float64
             )
         else:
             per_person = reduced / self.block_size[blocks]
             order = np.argsort(per_person, kind="stable")
-            items = [
-                (r, o, (b,))
-                for r, o, b in zip(
-                    reduced[order].tolist(),
-                    own[order].tolist(),
-                    blocks[order].tolist(),
-                    strict=True,
-                )
-            ]
+            keys = blocks[order].tolist()
+            item_reduced = reduced[order].tolist()
             counts = self.block_count[blocks[order]]
             per_person_sorted = per_person[order]
+        n_items = len(keys)
         # Per-person values in that order, for the completion bound.
         person_values = np.repeat(per_person_sorted, counts).tolist()
         offsets = np.concatenate(([0], np.cumsum(counts))).tolist()
         cumulative = np.concatenate(([0.0], np.cumsum(person_values))).tolist()
+        n_people = len(person_values)
         constant = inst.mentor_theme_cost(pos, theme) + shift
         mixing = topic.kind != "unit" and w.unit_share > 0
         target, smallest, largest = size.target, size.min, size.max
+        size_weight, share, unit_weight = w.size, w.max_unit_share, w.unit_share
+        lone_novice, no_experienced = w.lone_novice, w.no_experienced
         best_value = cutoff
         best_blocks: tuple[int, ...] | None = None
         best_pin: int | None = None
         nodes = 0
         chosen: list[int] = []
-        members: list[int] = []
         units: dict[str | None, int] = defaultdict(int)
+        taken: set[int] = set()
 
         def completion(j: int, n: int) -> float:
             """Least addition to the value by adding people from items j.. (conflicts and
             the novice and mixing terms ignored, blocks split: a lower bound)."""
             start = offsets[j]
-            available = len(person_values) - start
+            base = cumulative[start]
             least = math.inf
             for final in range(max(n + 1, smallest), largest + 1):
                 d = final - n
-                if d > available:
+                if start + d > n_people:
                     break
-                value = cumulative[start + d] - cumulative[start] + w.size * abs(final - target)
-                least = min(least, value)
+                value = cumulative[start + d] - base + size_weight * abs(final - target)
+                if value < least:
+                    least = value
             return least
 
-        def visit(j: int, value: float, own: float, novices: int, pinned_to: int | None) -> bool:
+        def visit(j: int, n: int, value: float, novices: int, pinned_to: int | None) -> bool:
+            """Extend the group of `n` people whose reduced costs sum to `value` by items j..;
+            False when the node limit is reached."""
             nonlocal best_value, best_blocks, best_pin, nodes
             nodes += 1
             if nodes > NODE_LIMIT:
                 return False
-            n = len(members)
             if n >= smallest:
-                cost = own + constant - shift + w.size * abs(n - target)
+                # The group's reduced cost: its members' (in `value`), the mentor's theme and
+                # slot (in `constant`) and the group terms.
+                total = value + constant + size_weight * abs(n - target)
                 if novices == 1:
-                    cost += w.lone_novice
+                    total += lone_novice
                 if novices == n:
-                    cost += w.no_experienced
+                    total += no_experienced
                 if mixing:
-                    limit = w.max_unit_share * n
-                    cost += w.unit_share * sum(
-                        max(0.0, c - limit) for u, c in units.items() if u is not None
-                    )
-                total = cost - sum(pi[b] for b in chosen) + shift
+                    limit = share * n
+                    for u, c in units.items():
+                        if c > limit and u is not None:
+                            total += unit_weight * (c - limit)
                 if total < best_value - 1e-9:
                     best_value, best_blocks, best_pin = total, tuple(sorted(chosen)), pinned_to
-            for jj in range(j, len(items)):
-                reduced, block_own, item = items[jj]
-                block = (
-                    inst.blocks[item[0]]
-                    if len(item) == 1
-                    else tuple(i for b in item for i in inst.blocks[b])
-                )
-                if n + len(block) > largest:
+            for jj in range(j, n_items):
+                key = keys[jj]
+                members = people_of[key]
+                grown = n + len(members)
+                if grown > largest:
                     continue
                 if value + constant + completion(jj, n) >= best_value - 1e-9:
                     # Items are in order of their per-person value: later ones bound no lower.
                     break
-                if any(inst.block_conflicts[b] & taken for b in item):
+                item = blocks_of[key]
+                if not conflicts_of[key].isdisjoint(taken):
                     continue
-                if extra and any(extra.get(b, set()) & taken for b in item):
+                if extra and any(not extra.get(b, _NONE).isdisjoint(taken) for b in item):
                     continue
-                pins = {inst.pinned[i] for i in block if i in inst.pinned}
+                pins = pins_of[key]
                 pin = pinned_to
                 if pins:
-                    if len(pins) > 1 or (pinned_to is not None and pins != {pinned_to}):
+                    if len(pins) > 1 or (pinned_to is not None and pinned_to not in pins):
                         continue
-                    pin = next(iter(pins))
+                    (pin,) = pins
                 chosen.extend(item)
                 taken.update(item)
-                members.extend(block)
-                for i in block:
-                    units[self.unit_of[i]] += 1
-                ok = visit(
-                    jj + 1,
-                    value + reduced,
-                    own + block_own,
-                    novices + sum(inst.novice[i] for i in block),
-                    pin,
-                )
-                for i in block:
-                    units[self.unit_of[i]] -= 1
-                del members[-len(block) :]
+                for u in units_of[key]:
+                    units[u] += 1
+                ok = visit(jj + 1, grown, value + item_reduced[jj], novices + novices_of[key], pin)
+                for u in units_of[key]:
+                    units[u] -= 1
                 taken.difference_update(item)
                 del chosen[-len(item) :]
                 if not ok:
                     return False
             return True
 
-        taken: set[int] = set()
-        if not visit(0, 0.0, 0.0, 0, None):
+        if not visit(0, 0, 0.0, 0, None):
             return None
         if best_blocks is None:
             return best_value, None
