@@ -250,6 +250,8 @@ class ColumnGeneration:
             self.entity_themes.append(cost)
             self.entity_topics.append(np.array([topic_index[q] for q in pos.topics]))
             self.capacity.append(len(ks))
+        # Markets some entity meets in: the only ones pricing needs to value.
+        self._offered_markets = sorted({m for frames in self.frames for _, m in frames})
         # A mentor with several positions meets each group in its own slot.
         positions_of: dict[str, int] = defaultdict(int)
         for ks in self.entities:
@@ -429,7 +431,8 @@ class ColumnGeneration:
         n_themes, n_topics = len(self.themes), len(self.topics)
         tables = np.full((len(self.markets), n_themes, n_topics), INF)
         group_terms = self._group_terms
-        for m, people in enumerate(self.market_people):
+        for m in self._offered_markets:
+            people = self.market_people[m]
             if len(people) < size.min:
                 continue
             reduced = (
