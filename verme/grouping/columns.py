@@ -296,7 +296,6 @@ class ColumnGeneration:
         np.add.at(self.block_cost, np.array(inst.block_of, dtype=np.int64), person_cost)
         self.unit_of = [p.unit for p in people]
         # The same per block as Python values, for the pricing search's inner loop.
-        self._people_of: list[tuple[int, ...]] = [tuple(block) for block in inst.blocks]
         self._novices_of: list[int] = [sum(inst.novice[i] for i in block) for block in inst.blocks]
         self._units_of: list[tuple[str | None, ...]] = [
             tuple(self.unit_of[i] for i in block) for block in inst.blocks
@@ -564,7 +563,7 @@ class ColumnGeneration:
         # the blocks bound together by branching as one item. `keys[j]` indexes the lists below.
         keys: list[int]
         blocks_of: Sequence[tuple[int, ...]] = self._single
-        people_of: Sequence[tuple[int, ...]] = self._people_of
+        people_of: Sequence[tuple[int, ...]] = inst.blocks
         novices_of: Sequence[int] = self._novices_of
         units_of: Sequence[tuple[str | None, ...]] = self._units_of
         pins_of: Sequence[frozenset[int]] = self._pins_of

@@ -130,7 +130,6 @@ def solve_neighbourhood(
     positions: Sequence[int],
     deadline: float,
     *,
-    threads: int | None = None,
     keep: bool = False,
 ) -> MilpResult:
     """Re-optimise the given positions with their members and every unplaced block.
@@ -287,8 +286,6 @@ def solve_neighbourhood(
     h.setOptionValue("time_limit", left)
     h.setOptionValue("mip_rel_gap", 1e-7)
     h.setOptionValue("mip_abs_gap", 1e-6)
-    if threads:
-        h.setOptionValue("threads", threads)
     m.start_from(h, m.start)
     h.run()
     info = h.getInfo()
