@@ -56,9 +56,10 @@ FIRST_CAP_SHARE = 0.01
 """`generate` first caps each block's unplaced cost at this share of the unplaced weight per
 person, and doubles the cap each time the capped LP converges, until the cap reaches the real
 cost. The cap bounds the blocks' duals (a box around them), so the LP no longer climbs down
-from everyone unplaced at 100 points each: 300 registrants, seeds 1/2, 8.6/11.0 s to converge
-without caps and 3.4/4.1 s with them; 1,000 placeable, seed 1, 181 s and 64 s (the same
-bounds; docs/decisions.md)."""
+from everyone unplaced at 100 points each: 300 registrants, seeds 1/2/3, 9.4/6.7/5.7 s to
+converge without caps and 3.2/2.8/2.6 s with them; 1,000 placeable, seed 1, 181 s and 56 s
+(the same bounds; docs/decisions.md). The solver's small problems, which it dives into and
+branches on, go without (see solver.py)."""
 
 PIN_UNPLACED_FACTOR = 10.0
 """A pinned block may stay unplaced in the master only at this many times its usual cost."""
@@ -722,12 +723,13 @@ class ColumnGeneration:
         return value - float(self.alpha[column.entity])
 
     # -- the whole run -------------------------------------------------------------------------
-    def generate(self, deadline: float) -> Result:
+    def generate(self, deadline: float, *, caps: bool = True) -> Result:
         """Generate columns until the bound meets the LP or `deadline` (monotonic) passes.
 
         The master starts with nobody placed: starting from a grouping's columns left the LP
         stuck at that grouping's value for some 60 degenerate rounds (300 registrants, seed 1:
-        converged after 14 s from scratch, not within 20 s from the grouping).
+        converged after 14 s from scratch, not within 20 s from the grouping). With `caps`,
+        the unplaced costs are capped at first (`FIRST_CAP_SHARE`).
         """
         best_bound = -INF
         lp_value = INF
@@ -739,7 +741,7 @@ class ColumnGeneration:
         # Capped unplaced costs (FIRST_CAP_SHARE): the master's costs change, the bound keeps
         # the real ones (`price` reads `node_unplaced_cost`), so every bound stays proven.
         real = np.asarray(self.node_unplaced_cost, dtype=np.float64)
-        cap = FIRST_CAP_SHARE * self.inst.weights.unassigned
+        cap = FIRST_CAP_SHARE * self.inst.weights.unassigned if caps else INF
         if cap <= 0:
             cap = INF
         capped = self._cap_unplaced(real, cap)

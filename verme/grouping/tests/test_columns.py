@@ -129,3 +129,37 @@ def test_rounding_a_generated_round_places_everyone_the_greedy_can() -> None:
     solution = _solution(construct(inst, state), 0.0, 0.0)
     assert validate(p, solution) == []
     assert len(solution.unassigned) <= len(solve(p, time_limit_s=2.0).unassigned) + 1
+
+
+def _unplaced_costs(generation: ColumnGeneration) -> list[float]:
+    lp = generation.master.getLp()
+    return [float(c) for c in lp.col_cost_[: generation.n_blocks]]
+
+
+def test_capped_unplaced_costs_reach_the_same_bound_and_are_lifted_at_the_end() -> None:
+    inst = Instance(generate(60, 1))
+    capped, plain = ColumnGeneration(inst), ColumnGeneration(inst)
+    with_caps = capped.generate(time.monotonic() + 20.0)
+    without = plain.generate(time.monotonic() + 20.0, caps=False)
+    assert with_caps.converged
+    assert without.converged
+    # The same proven bound (whole points: both stop once it meets the LP).
+    assert with_caps.bound == without.bound == 132
+    # The master the dive and branch and price go on with has the real costs again.
+    assert _unplaced_costs(capped) == [float(c) for c in capped.unplaced_cost]
+
+
+def test_stopped_in_a_capped_stage_the_bound_holds_and_the_costs_are_real() -> None:
+    inst = Instance(generate(300, 1))
+    generation = ColumnGeneration(inst)
+    result = generation.generate(time.monotonic() + 0.05)
+    assert result.bound <= 233  # the converged LP's bound (docs/benchmarks-grouping.md)
+    assert result.bound <= construct(inst).penalty()
+    assert _unplaced_costs(generation) == [float(c) for c in generation.unplaced_cost]
+
+
+def test_without_an_unplaced_weight_nothing_is_capped() -> None:
+    p = problem(crowd("p", 6), [mentor("m1")], weights=Weights(unassigned=0.0))
+    result = ColumnGeneration(Instance(p)).generate(time.monotonic() + 5.0)
+    assert result.converged
+    assert result.bound <= solve(p, time_limit_s=1.0).penalty + 1e-6
