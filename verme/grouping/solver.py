@@ -59,7 +59,8 @@ proved the grouping optimal by then, the search gets the rest."""
 
 REGIONAL_SHARE = 0.5
 """Larger problems that split into regions get column generation region by region (regional.py)
-until this share of the time limit (1,000 registrants, seed 1: two regions converged in 22 s)."""
+until this share of the time limit (1,000 registrants, seed 1: both regions converged in 9 s
+on their own)."""
 
 SECOND_PLAN_SHARE = 0.25
 """With a second process (second.py; from 150 blocks on two cores) that bounds the whole
@@ -77,7 +78,7 @@ POLISH_SHARE = 0.03
 
 COLUMNS_SHARE = 0.55
 """Column generation stops at this share of the time limit (it converged in under a second at
-60 registrants and in 5-9 s at 300; see docs/decisions.md)."""
+60 registrants and in about 3 s at 300; see docs/decisions.md)."""
 
 Progress = Callable[[float, str], None]
 
