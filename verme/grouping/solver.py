@@ -1,8 +1,9 @@
 """`solve()`: anytime under a time limit, with a proven bound.
 
 The steps, in order (docs/grouping.md): a greedy start; from 150 blocks on two cores, a second
-process (second.py) that bounds by column generation (the whole problem up to 600 blocks,
-larger problems that split into regions region by region) and then searches from its LPs'
+process (second.py) that bounds by column generation (the whole problem up to 600 blocks, or
+800 with a time limit of 60 s or more; larger problems that split into regions region by
+region) and then searches from its LPs'
 roundings; otherwise, in this process, up to 600 blocks column generation over whole groups for
 the bound and a grouping dived (up to 150 blocks) or rounded from its LP, and above that the
 same region by region until half the time limit; the market model's plan and bound; local
@@ -48,6 +49,17 @@ WHOLE_PLAN_MAX_BLOCKS = 400
 COLUMNS_MAX_BLOCKS = 600
 """Up to this many blocks the bound is strengthened by column generation (see columns.py); at
 1,000 registrants it did not converge within 60 s (seed 1), so larger problems skip it."""
+
+LONG_COLUMNS_MAX_BLOCKS = 800
+"""With a second process and a time limit of at least `LONG_LIMIT_S`, column generation over
+the whole problem is done up to this many blocks instead (it converges in 22-33 s at 800
+registrants since the capped unplaced costs; 800 registrants, seeds 1/2, 60 s: bound 340/340
+against 249/247 region by region, penalty 483/528 and 495/569 in two runs against 522/523 and
+562/579)."""
+
+LONG_LIMIT_S = 60.0
+"""The time limit from which `LONG_COLUMNS_MAX_BLOCKS` applies (at 30 s the whole problem of
+600-800 blocks would not converge, and the regions' bounds and roundings would be lost)."""
 
 DIVE_MAX_BLOCKS = 150
 """Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
@@ -115,12 +127,16 @@ def solve(
     lower = person_bound(inst)
     plan_end = started + 0.5 * limit
     generation: ColumnGeneration | None = None
-    regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
+    two_cores = (os.cpu_count() or 1) >= 2
+    whole_max = (
+        LONG_COLUMNS_MAX_BLOCKS if two_cores and limit >= LONG_LIMIT_S else COLUMNS_MAX_BLOCKS
+    )
+    regional = len(inst.blocks) > whole_max and applies(inst)
     second: SecondProcess | None = None
     if (
         len(inst.blocks) > DIVE_MAX_BLOCKS
-        and (len(inst.blocks) <= COLUMNS_MAX_BLOCKS or regional)
-        and (os.cpu_count() or 1) >= 2
+        and (len(inst.blocks) <= whole_max or regional)
+        and two_cores
     ):
         report("bounding and searching in a second process")
         second = SecondProcess.start(
@@ -132,6 +148,8 @@ def solve(
         )
         if second is not None and not regional:
             plan_end = started + SECOND_PLAN_SHARE * limit
+    if second is None:  # all in this process: the whole problem only up to COLUMNS_MAX_BLOCKS
+        regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
     if second is None and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
         generation = ColumnGeneration(inst)
