@@ -2,13 +2,13 @@
 
 From 150 blocks on a machine with two cores or more, `solve()` starts a second process for the
 whole search. It proves the bound by column generation (columns.py: the whole problem up to 600
-blocks, or 800 with a time limit of 60 s or more; above that region by region, regional.py)
-and sends each bound as soon as it is known,
-so that the bound costs the search in the first process no time. It then rounds the converged
-LPs into groupings at each of the shares in `ROUNDING_THRESHOLDS`, polishes the best (or the
-greedy's grouping, if it is better or no LP converged) and re-forms neighbourhoods from it
-(neighbourhoods.py) until its deadline, and sends that grouping.
-The first process meanwhile searches from the market model's plan; the better grouping wins.
+blocks, or 800 with a time limit of 60 s or more; above that region by region, regional.py) and
+sends each bound as soon as it is known, so that the bound costs the search in the first process
+no time. It then rounds the converged LPs into groupings at each of the shares in
+`ROUNDING_THRESHOLDS`, polishes the best (or the greedy's grouping, if it is better or no LP
+converged) and re-forms neighbourhoods from it (neighbourhoods.py) until its deadline, and sends
+that grouping. The first process meanwhile searches from the market model's plan; the better
+grouping wins.
 
 The process is started by `spawn` (nothing of the first process is shared with it but the
 problem), runs at `nice` 10 so that the first process comes first where they compete for a

@@ -1,16 +1,15 @@
 """`solve()`: anytime under a time limit, with a proven bound.
 
 The steps, in order (docs/grouping.md): a greedy start; from 150 blocks on two cores, a second
-process (second.py) that bounds by column generation (the whole problem up to 600 blocks, or
-800 with a time limit of 60 s or more; larger problems that split into regions region by
-region) and then searches from its LPs'
-roundings; otherwise, in this process, up to 600 blocks column generation over whole groups for
-the bound and a grouping dived (up to 150 blocks) or rounded from its LP, and above that the
-same region by region until half the time limit; the market model's plan and bound; local
-search; up to 150 blocks, branch and price, which returns at once when it proves the grouping
-optimal, then HiGHS on the whole exact model; from 150 blocks, neighbourhoods re-formed by
-column generation for the time left. The better of the two processes' groupings is kept.
-"""
+process (second.py) that bounds by column generation (the whole problem up to 600 blocks, or 800
+with a time limit of 60 s or more; larger problems that split into regions region by region) and
+then searches from its LPs' roundings; otherwise, in this process, up to 600 blocks column
+generation over whole groups for the bound and a grouping dived (up to 150 blocks) or rounded
+from its LP, and above that the same region by region until half the time limit; the market
+model's plan and bound; local search; up to 150 blocks, branch and price, which returns at once
+when it proves the grouping optimal, then HiGHS on the whole exact model; from 150 blocks,
+neighbourhoods re-formed by column generation for the time left. The better of the two
+processes' groupings is kept."""
 
 from __future__ import annotations
 
