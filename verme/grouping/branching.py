@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .columns import Column, ColumnGeneration, Rules
+from .columns import Column, ColumnGeneration, Rules, meets
 from .heuristic import Grouping
 
 ASSIGNED_UNPLACED_COST = 1e6
@@ -124,7 +124,7 @@ def _solve_node(
         if time.monotonic() >= deadline:
             return None
         best = max(best, bound)
-        if best >= lp_value - 1e-6 * max(1.0, abs(lp_value)):
+        if meets(best, lp_value):
             break
         improving = [c for c in found if rules.allows(c) and cg.reduced_cost(c, pi, beta) < -1e-6]
         if sum(cg.add(c) for c in improving) == 0:

@@ -741,9 +741,8 @@ class ColumnGeneration:
         # Capped unplaced costs (FIRST_CAP_SHARE): the master's costs change, the bound keeps
         # the real ones (`price` reads `node_unplaced_cost`), so every bound stays proven.
         real = np.asarray(self.node_unplaced_cost, dtype=np.float64)
-        cap = FIRST_CAP_SHARE * self.inst.weights.unassigned if caps else INF
-        if cap <= 0:
-            cap = INF
+        unassigned = self.inst.weights.unassigned
+        cap = FIRST_CAP_SHARE * unassigned if caps and unassigned > 0 else INF
         capped = self._cap_unplaced(real, cap)
         while time.monotonic() < deadline:
             try:
@@ -765,9 +764,9 @@ class ColumnGeneration:
                 if bound > best_bound:
                     best_bound, center = bound, point
                 improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]
-                if improving or best_bound >= lp_value - 1e-6 * max(1.0, abs(lp_value)):
+                if improving or meets(best_bound, lp_value):
                     break
-            met = best_bound >= lp_value - 1e-6 * max(1.0, abs(lp_value))
+            met = meets(best_bound, lp_value)
             if capped and (met or not improving):
                 # The capped LP has converged: raise the cap (the real costs at the end).
                 cap *= 2
@@ -885,6 +884,11 @@ class ColumnGeneration:
             return False
         free[column.entity].remove(k)
         return True
+
+
+def meets(bound: float, lp_value: float) -> bool:
+    """Whether a proven bound has met the master LP's value: column generation has converged."""
+    return bound >= lp_value - 1e-6 * max(1.0, abs(lp_value))
 
 
 def _prefix(reduced: np.ndarray, count: int) -> np.ndarray:
