@@ -2,16 +2,28 @@
 
 Each node of the tree is the master LP of `columns.py` under branching decisions (`Rules`),
 re-generated with exact pricing that keeps those decisions, so its value is a proven bound for
-every grouping below it. A fractional LP is split first on whether a block is in a mentor's
-groups (placed there, or not there), then on whether two blocks share a group (Ryan and
-Foster: together or apart); both splits leave every grouping in exactly one child. The tree is
-searched depth first, the child the LP leans to first, and a node is dropped when its bound
-cannot beat the best grouping known. When the tree is exhausted in time the best grouping is
-proved optimal; when time runs out, the least bound of the nodes still open is the proof.
-"""
+every grouping below it. Pricing at a node is quick first (each entity's first group of negative
+reduced cost) and exact only when the quick rounds find nothing, to prove the node's bound.
+
+Before branching, the root LP is strengthened by subset-row cuts (Jepsen et al., 2008): for three
+blocks, the groups holding two or more of them sum to at most 1, since no two groups share a
+block. The LP breaks them where it splits people into overlapping groups in halves; they hold
+for every grouping, so every node keeps them, and pricing charges a group that enters a cut its
+dual (columns.py). 60 registrants: seed 2's root bound rises from 104 to 111, the optimum, in
+about a second; seed 1's from 132 to 138.
+
+A fractional LP is split first on whether a block is in a mentor's groups (placed there, or not
+there), then on whether two blocks share a group (Ryan and Foster: together or apart); both
+splits leave every grouping in exactly one child. The node of least bound is searched first
+(the deepest among equals), so the proven bound rises while the tree is searched; a node is
+dropped when its bound cannot beat the best grouping known. When the tree is exhausted in time
+the best grouping is proved optimal; when time runs out, the least bound of the nodes still open
+is the proof. 60 registrants, seed 1, 60 s: 145 against 138 depth first (the best grouping known
+has 151)."""
 
 from __future__ import annotations
 
+import heapq
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -24,6 +36,18 @@ from .heuristic import Grouping
 ASSIGNED_UNPLACED_COST = 1e6
 """A block assigned to a mentor may stay unplaced in a node's LP only at this cost, so that the
 LP stays feasible before pricing has found groups for it (such a node is then pruned)."""
+
+
+CUT_ROUNDS = 10
+"""Rounds of subset-row cuts at the root before branching (each re-converges the LP)."""
+
+NODE_CUT_ROUNDS = 0
+
+CUTS_PER_ROUND = 30
+"""The most violated cuts added per round."""
+
+CUT_MIN_VIOLATION = 0.01
+"""A cut is added when the LP breaks it by more than this."""
 
 
 @dataclass
@@ -43,23 +67,45 @@ def branch_and_price(
     cg: ColumnGeneration, incumbent: float, root_bound: float, deadline: float
 ) -> Proof:
     """Search the tree until `deadline` (monotonic) for a grouping better than `incumbent`."""
-    stack: list[tuple[Rules, float]] = [(Rules(), root_bound)]
+    for _ in range(CUT_ROUNDS):
+        solved = _solve_node(cg, Rules(), deadline)
+        if solved is None:
+            break
+        root_bound = max(root_bound, solved[0])
+        if root_bound >= incumbent - 1e-6 or not cg.add_cuts(violated_triples(cg, solved[1])):
+            break
+    # Open nodes, the least bound first (the deepest among equals): the proven bound rises as
+    # the tree is searched, and an LP near integral is reached early.
+    heap: list[tuple[float, int, int, Rules]] = [(root_bound, 0, 0, Rules())]
+    pushed = 0
     best: Grouping | None = None
     unresolved: list[float] = []
     nodes = 0
-    while stack:
-        rules, parent = stack.pop()
+    while heap:
+        parent, _, _, rules = heapq.heappop(heap)
         if parent >= incumbent - 1e-6:
             continue
         if time.monotonic() >= deadline:
-            stack.append((rules, parent))
+            heapq.heappush(heap, (parent, 0, 0, rules))
             break
         nodes += 1
         solved = _solve_node(cg, rules, deadline)
         if solved is None:  # out of time inside the node
-            stack.append((rules, parent))
+            heapq.heappush(heap, (parent, 0, 0, rules))
             break
         bound, values = solved
+        for _ in range(NODE_CUT_ROUNDS):
+            if max(bound, parent) >= incumbent - 1e-6:
+                break
+            if not cg.add_cuts(violated_triples(cg, values)):
+                break
+            again = _solve_node(cg, rules, deadline)
+            if again is None:
+                break
+            bound, values = max(bound, again[0]), again[1]
+        if time.monotonic() >= deadline:
+            heapq.heappush(heap, (max(bound, parent), 0, 0, rules))
+            break
         bound = max(bound, parent)
         if bound >= incumbent - 1e-6:
             continue
@@ -80,10 +126,11 @@ def branch_and_price(
                 best, incumbent = state, state.penalty()
             unresolved.append(bound)
             continue
-        first, second = children
-        stack.append((second, bound))
-        stack.append((first, bound))
-    open_bounds = [b for _, b in stack] + unresolved
+        depth = -len(rules.apart | rules.together | rules.banned | rules.assigned) - 1
+        for child in children:
+            pushed += 1
+            heapq.heappush(heap, (bound, depth, pushed, child))
+    open_bounds = [b for b, _, _, _ in heap] + unresolved
     lower = min([incumbent, *open_bounds])
     return Proof(
         bound=lower,
@@ -120,17 +167,50 @@ def _solve_node(
             lp_value, pi, beta = cg.solve_lp(deadline)
         except TimeoutError:
             return None
-        bound, found = cg.price(pi, beta, deadline, rules=rules)
-        if time.monotonic() >= deadline:
-            return None
-        best = max(best, bound)
+        # Quick rounds while they find groups; an exact one to prove the node's bound.
+        for quick in (True, False):
+            bound, found = cg.price(pi, beta, deadline, rules=rules, quick=quick)
+            if time.monotonic() >= deadline:
+                return None
+            best = max(best, bound)
+            improving = [
+                c for c in found if rules.allows(c) and cg.reduced_cost(c, pi, beta) < -1e-6
+            ]
+            if improving or meets(best, lp_value):
+                break
         if meets(best, lp_value):
             break
-        improving = [c for c in found if rules.allows(c) and cg.reduced_cost(c, pi, beta) < -1e-6]
         if sum(cg.add(c) for c in improving) == 0:
             break
     values = list(h.getSolution().col_value[n:])
     return best, values
+
+
+def violated_triples(
+    cg: ColumnGeneration, values: list[float], limit: int = CUTS_PER_ROUND
+) -> list[tuple[int, int, int]]:
+    """The block triples whose subset-row cut the LP breaks most (at most `limit`)."""
+    support = [(c, v) for c, v in enumerate(values) if 1e-6 < v < 1 - 1e-6]
+    if not support:
+        return []
+    blocks = sorted({b for c, _ in support for b in cg.columns[c].blocks})
+    index = {b: i for i, b in enumerate(blocks)}
+    held = np.zeros((len(support), len(blocks)))
+    for r, (c, _) in enumerate(support):
+        held[r, [index[b] for b in cg.columns[c].blocks]] = 1.0
+    x = np.array([v for _, v in support])
+    pairs = (held * x[:, None]).T @ held  # LP weight of the groups holding both blocks
+    found: dict[tuple[int, int, int], float] = {}
+    for a, b in zip(*np.nonzero(np.triu(pairs, 1) > 1e-6), strict=True):
+        both = held[:, a] * held[:, b] * x
+        total = pairs[a, b] + pairs[a] + pairs[b] - 2.0 * (both @ held)
+        for c in np.flatnonzero(total > 1.0 + CUT_MIN_VIOLATION).tolist():
+            if c != a and c != b:
+                first, second, third = sorted((blocks[a], blocks[b], blocks[c]))
+                triple = (first, second, third)
+                found[triple] = float(total[c])
+    ranked = sorted(found.items(), key=lambda item: -item[1])
+    return [triple for triple, _ in ranked[:limit]]
 
 
 def _branch(cg: ColumnGeneration, rules: Rules, values: list[float]) -> tuple[Rules, Rules] | None:

@@ -14,9 +14,12 @@ and unit mixing and every pair dropped. Those values are lower bounds, so the ch
 searched in their order by a branch and bound over real groups (`_search`: apart/supervises and
 together pairs, pins, unit mixing and the node's branching rules kept) until no relaxed value
 can beat the best real group. Every real group is among the relaxed ones, so for any duals `pi`
-(blocks) and `beta <= 0` (a mentor's slot) the Lagrangian value
+(blocks), `beta <= 0` (a mentor's slot) and `sigma <= 0` (subset-row cuts, `add_cuts`; a group
+holding two blocks of a cut's three pays -sigma, which the relaxation leaves out as it can only
+add) the Lagrangian value
 
-    sum(pi) + sum(beta) + sum_b min(0, U_b - pi_b) + sum_e cap_e * min(0, least reduced cost in e)
+    sum(pi) + sum(beta) + sum(sigma) + sum_b min(0, U_b - pi_b)
+        + sum_e cap_e * min(0, least reduced cost in e)
 
 is a proven lower bound on the penalty, whether or not the generation has converged, and also
 when a search gives up and its relaxed value stands in. At convergence it equals the LP's value.
@@ -328,6 +331,16 @@ class ColumnGeneration:
         self.columns: list[Column] = []
         self.holding: dict[int, set[int]] = defaultdict(set)
         """Which columns hold each block."""
+        self.cuts: list[tuple[int, ...]] = []
+        """Subset-row cuts (`add_cuts`): block triples of which a group holds at most one
+        with two or more of the blocks."""
+        self.cut_rows: list[int] = []
+        self._cut_set: set[tuple[int, ...]] = set()
+        self._cuts_of: dict[int, list[int]] = defaultdict(list)
+        self.sigma = np.zeros(0)
+        """The cuts' duals (<= 0) in the last master LP solved."""
+        self._cut_cost: dict[int, list[tuple[int, float]]] = {}
+        """Per block, the cuts with a dual that hold it and what entering each costs."""
         self.column_entity: list[int] = []
         self._seen: set[tuple[int, Frame, str, Topic, tuple[int, ...]]] = set()
         self.integral = integral_weights(inst) and bool(
@@ -390,6 +403,7 @@ class ColumnGeneration:
             rows.append(slot_row)
         if column.pinned_to is not None:
             rows.append(self.pin_rows[column.pinned_to])
+        rows.extend(self.cut_rows[k] for k in self._cuts_hit(column.blocks))
         self.master.addCols(
             1,
             np.array([column.cost]),
@@ -418,7 +432,42 @@ class ColumnGeneration:
         pi = duals[: self.n_blocks].copy()
         self.alpha = np.minimum(0.0, duals[self.n_blocks : self.n_blocks + len(self.entities)])
         beta = {key: min(0.0, float(duals[row])) for key, row in self.slot_rows.items()}
+        self.sigma = np.minimum(0.0, duals[self.cut_rows]) if self.cuts else np.zeros(0)
         return float(h.getInfo().objective_function_value), pi, beta
+
+    # -- subset-row cuts -------------------------------------------------------------------------
+    def add_cuts(self, triples: Sequence[tuple[int, int, int]]) -> int:
+        """Add subset-row cuts: for each triple of blocks, the groups holding two or more of
+        them sum to at most 1 (no two groups can share a block). They hold for every grouping,
+        so every node of branch and price keeps them. Returns how many were new."""
+        added = 0
+        for given in triples:
+            triple = tuple(sorted(given))
+            if triple in self._cut_set:
+                continue
+            self._cut_set.add(triple)
+            k = len(self.cuts)
+            self.cuts.append(triple)
+            self.cut_rows.append(self.master.getNumRow())
+            for b in triple:
+                self._cuts_of[b].append(k)
+            x, y, z = (self.holding.get(b, set()) for b in triple)
+            held = sorted((x & y) | (x & z) | (y & z))
+            index = np.array([self.n_blocks + c for c in held], dtype=np.int32)
+            self.master.addRow(-INF, 1.0, len(index), index, np.ones(len(index)))
+            added += 1
+        self.sigma = np.zeros(len(self.cuts))
+        return added
+
+    def _cuts_hit(self, blocks: Sequence[int]) -> list[int]:
+        """The cuts a group of these blocks enters (it holds two or more of their blocks)."""
+        if not self.cuts:
+            return []
+        count: dict[int, int] = defaultdict(int)
+        for b in blocks:
+            for k in self._cuts_of.get(b, ()):
+                count[k] += 1
+        return [k for k, n in count.items() if n >= 2]
 
     # -- pricing ---------------------------------------------------------------------------------
     def price(
@@ -428,11 +477,14 @@ class ColumnGeneration:
         exact_deadline: float = INF,
         full: frozenset[int] = frozenset(),
         rules: Rules = Rules(),
+        quick: bool = False,
     ) -> tuple[float, list[Column]]:
         """The Lagrangian bound for these duals, and real groups of negative reduced cost.
 
         Until `exact_deadline` every entity's least reduced cost is searched exactly; after it
-        the relaxed value stands in (still a valid bound, only a weaker one).
+        the relaxed value stands in (still a valid bound, only a weaker one). `quick`: each
+        entity's search stops at its first group of negative reduced cost, with the least
+        relaxed value as the bound (cheap rounds while such groups are still found).
         """
         inst, size = self.inst, self.size
         person_dual = (pi / self.block_size)[self._block_of]
@@ -456,7 +508,11 @@ class ColumnGeneration:
             terms = group_terms[: len(prefix_n), : len(prefix_e)]
             combined = prefix_n[:, None] + prefix_e[None, :] + terms[:, :, None, None]
             tables[m] = combined.min(axis=(0, 1))
-        bound = float(pi.sum()) + sum(beta.values())
+        self._cut_cost = {}
+        for k in np.flatnonzero(self.sigma < -1e-9).tolist():
+            for b in self.cuts[k]:
+                self._cut_cost.setdefault(b, []).append((k, -float(self.sigma[k])))
+        bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
@@ -471,7 +527,9 @@ class ColumnGeneration:
                 + self.entity_themes[e][None, :, None]
                 + shift[:, None, None]
             )
-            least, columns = self._exact_least(e, values, topics, pi, shift, exact_deadline, rules)
+            least, columns = self._exact_least(
+                e, values, topics, pi, shift, exact_deadline, rules, quick
+            )
             if least < 0:
                 bound += self.capacity[e] * least
             found.extend(c for c, _ in columns)
@@ -488,6 +546,7 @@ class ColumnGeneration:
         shift: np.ndarray,
         deadline: float,
         rules: Rules,
+        quick: bool = False,
     ) -> tuple[float, list[tuple[Column, float]]]:
         """The least reduced cost of a real group of entity `e`, or a lower bound on it.
 
@@ -518,6 +577,8 @@ class ColumnGeneration:
             if column is not None and value < cutoff:
                 columns.append((column, value))
                 best = min(best, value)
+                if quick and least is None:
+                    return min(best, float(flat[order[0]])), columns
         return best if least is None else least, columns
 
     def fitting(self, e: int, f: int) -> np.ndarray:
@@ -626,6 +687,10 @@ class ColumnGeneration:
         target, smallest, largest = size.target, size.min, size.max
         size_weight, share, unit_weight = w.size, w.max_unit_share, w.unit_share
         lone_novice, no_experienced = w.lone_novice, w.no_experienced
+        # Subset-row cuts with a dual: a group holding two blocks of one pays its -sigma (>= 0,
+        # so the completion bound below, which leaves them out, stays a lower bound).
+        cut_cost = self._cut_cost
+        hits: dict[int, int] = defaultdict(int)
         best_value = cutoff
         best_blocks: tuple[int, ...] | None = None
         best_pin: int | None = None
@@ -695,7 +760,18 @@ class ColumnGeneration:
                 taken.update(item)
                 for u in units_of[key]:
                     units[u] += 1
-                ok = visit(jj + 1, grown, value + item_reduced[jj], novices + novices_of[key], pin)
+                added = item_reduced[jj]
+                if cut_cost:
+                    for b in item:
+                        for k, cost in cut_cost.get(b, ()):
+                            hits[k] += 1
+                            if hits[k] == 2:
+                                added += cost
+                ok = visit(jj + 1, grown, value + added, novices + novices_of[key], pin)
+                if cut_cost:
+                    for b in item:
+                        for k, _ in cut_cost.get(b, ()):
+                            hits[k] -= 1
                 for u in units_of[key]:
                     units[u] -= 1
                 taken.difference_update(item)
@@ -720,6 +796,7 @@ class ColumnGeneration:
         mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
         value = column.cost - float(sum(pi[b] for b in column.blocks))
         value -= beta.get((mentor, column.frame.slot), 0.0)
+        value -= float(sum(self.sigma[k] for k in self._cuts_hit(column.blocks)))
         return value - float(self.alpha[column.entity])
 
     # -- the whole run -------------------------------------------------------------------------
