@@ -24,6 +24,7 @@ has 151)."""
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -68,7 +69,7 @@ def branch_and_price(
 ) -> Proof:
     """Search the tree until `deadline` (monotonic) for a grouping better than `incumbent`."""
     for _ in range(CUT_ROUNDS):
-        solved = _solve_node(cg, Rules(), deadline)
+        solved = _solve_node(cg, Rules(), deadline, incumbent)
         if solved is None:
             break
         root_bound = max(root_bound, solved[0])
@@ -89,7 +90,7 @@ def branch_and_price(
             heapq.heappush(heap, (parent, 0, 0, rules))
             break
         nodes += 1
-        solved = _solve_node(cg, rules, deadline)
+        solved = _solve_node(cg, rules, deadline, incumbent)
         if solved is None:  # out of time inside the node
             heapq.heappush(heap, (parent, 0, 0, rules))
             break
@@ -99,7 +100,7 @@ def branch_and_price(
                 break
             if not cg.add_cuts(violated_triples(cg, values)):
                 break
-            again = _solve_node(cg, rules, deadline)
+            again = _solve_node(cg, rules, deadline, incumbent)
             if again is None:
                 break
             bound, values = max(bound, again[0]), again[1]
@@ -142,7 +143,7 @@ def branch_and_price(
 
 
 def _solve_node(
-    cg: ColumnGeneration, rules: Rules, deadline: float
+    cg: ColumnGeneration, rules: Rules, deadline: float, incumbent: float = math.inf
 ) -> tuple[float, list[float]] | None:
     """Column generation under `rules`: the node's proven bound and the LP's column values."""
     h, n = cg.master, cg.n_blocks
@@ -178,7 +179,10 @@ def _solve_node(
             ]
             if improving or meets(best, lp_value):
                 break
-        if meets(best, lp_value):
+        if meets(best, lp_value) or best >= incumbent - 1e-6:
+            break
+        if cg.integral and best >= math.ceil(lp_value - 1e-6):
+            # Whole penalties: the LP, converged, could not round up to more than this.
             break
         if sum(cg.add(c) for c in improving) == 0:
             break
