@@ -40,9 +40,8 @@ LP stays feasible before pricing has found groups for it (such a node is then pr
 
 
 CUT_ROUNDS = 10
-"""Rounds of subset-row cuts at the root before branching (each re-converges the LP)."""
-
-NODE_CUT_ROUNDS = 0
+"""Rounds of subset-row cuts at the root before branching (each re-converges the LP). Cuts at
+every node as well gave no better bound (60 registrants, seed 1, 120 s: 145 against 146)."""
 
 CUTS_PER_ROUND = 30
 """The most violated cuts added per round."""
@@ -95,18 +94,6 @@ def branch_and_price(
             heapq.heappush(heap, (parent, 0, 0, rules))
             break
         bound, values = solved
-        for _ in range(NODE_CUT_ROUNDS):
-            if max(bound, parent) >= incumbent - 1e-6:
-                break
-            if not cg.add_cuts(violated_triples(cg, values)):
-                break
-            again = _solve_node(cg, rules, deadline, incumbent)
-            if again is None:
-                break
-            bound, values = max(bound, again[0]), again[1]
-        if time.monotonic() >= deadline:
-            heapq.heappush(heap, (max(bound, parent), 0, 0, rules))
-            break
         bound = max(bound, parent)
         if bound >= incumbent - 1e-6:
             continue

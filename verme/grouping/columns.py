@@ -578,7 +578,7 @@ class ColumnGeneration:
                 columns.append((column, value))
                 best = min(best, value)
                 if quick and least is None:
-                    return min(best, float(flat[order[0]])), columns
+                    return float(flat[order[0]]), columns  # the least relaxed value
         return best if least is None else least, columns
 
     def fitting(self, e: int, f: int) -> np.ndarray:
