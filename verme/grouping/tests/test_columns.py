@@ -163,3 +163,22 @@ def test_without_an_unplaced_weight_nothing_is_capped() -> None:
     result = ColumnGeneration(Instance(p)).generate(time.monotonic() + 5.0)
     assert result.converged
     assert result.bound <= solve(p, time_limit_s=1.0).penalty + 1e-6
+
+
+def test_quick_pricing_finds_groups_and_bounds_no_higher_than_exact_pricing() -> None:
+    # Early on, where improving groups abound: the quick round stops each mentor's search at
+    # its first one and bounds with the least relaxed value, never above the exact round.
+    inst = Instance(generate(60, 2))
+    generation = ColumnGeneration(inst)
+    generation.generate(time.monotonic() + 20.0, caps=False)
+    _, pi, beta = generation.solve_lp(time.monotonic() + 5.0)
+    exact, _ = generation.price(pi, beta)
+    half = pi / 2  # duals far from optimal: plenty of groups of negative reduced cost
+    quick_bound, quick_found = generation.price(half, beta, quick=True)
+    exact_bound, exact_found = generation.price(half, beta)
+    assert exact == 104  # converged: the exact bound is the LP's, rounded up
+    assert quick_found
+    # Negative before the mentor's own dual, which pricing leaves to the Lagrangian bound.
+    alpha = generation.alpha
+    assert all(generation.reduced_cost(c, half, beta) + alpha[c.entity] < 0 for c in quick_found)
+    assert quick_bound <= exact_bound <= exact
