@@ -323,10 +323,15 @@ def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
     inst = state.inst
     w_unassigned = inst.weights.unassigned
     blocks = [b for b in range(len(inst.blocks)) if not _is_pinned(inst, b)]
-    fits: dict[int, list[int]] = {
-        b: [k for k, g in state.groups.items() if inst.block_fits(b, inst.positions[k], g.frame)]
-        for b in blocks
-    }
+    # The groups each block fits, found when the block is first tried and by frame first (the
+    # groups keep their frames here): at 10,000 registrants all of them at once took 12.8 s,
+    # longer than a rounded grouping's polish, which then moved nothing.
+    by_frame: dict[Frame, list[int]] = defaultdict(list)
+    rank: dict[int, int] = {}
+    for k, g in state.groups.items():
+        by_frame[g.frame].append(k)
+        rank[k] = len(rank)
+    fits: dict[int, list[int]] = {}
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
@@ -334,6 +339,15 @@ def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
         for b in blocks:
             if time.monotonic() >= deadline:
                 return
+            if b not in fits:
+                found = [
+                    k
+                    for frame, ks in by_frame.items()
+                    if all(inst.meets(i, frame) for i in inst.blocks[b])
+                    for k in ks
+                    if inst.block_fits(b, inst.positions[k], frame)
+                ]
+                fits[b] = sorted(found, key=rank.__getitem__)
             if _improve_block(state, b, fits[b], w_unassigned):
                 improved = True
 
