@@ -175,7 +175,7 @@ def test_quick_pricing_finds_groups_and_bounds_no_higher_than_exact_pricing() ->
     exact, _ = generation.price(pi, beta)
     half = pi / 2  # duals far from optimal: plenty of groups of negative reduced cost
     quick_bound, quick_found = generation.price(half, beta, quick=True)
-    exact_bound, exact_found = generation.price(half, beta)
+    exact_bound, _ = generation.price(half, beta)
     assert exact == 104  # converged: the exact bound is the LP's, rounded up
     assert quick_found
     # Negative before the mentor's own dual, which pricing leaves to the Lagrangian bound.
