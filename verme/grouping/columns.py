@@ -432,7 +432,7 @@ class ColumnGeneration:
         pi = duals[: self.n_blocks].copy()
         self.alpha = np.minimum(0.0, duals[self.n_blocks : self.n_blocks + len(self.entities)])
         beta = {key: min(0.0, float(duals[row])) for key, row in self.slot_rows.items()}
-        self.sigma = np.minimum(0.0, duals[self.cut_rows]) if self.cuts else np.zeros(0)
+        self._set_cut_duals(np.minimum(0.0, duals[self.cut_rows]))
         return float(h.getInfo().objective_function_value), pi, beta
 
     # -- subset-row cuts -------------------------------------------------------------------------
@@ -456,8 +456,16 @@ class ColumnGeneration:
             index = np.array([self.n_blocks + c for c in held], dtype=np.int32)
             self.master.addRow(-INF, 1.0, len(index), index, np.ones(len(index)))
             added += 1
-        self.sigma = np.zeros(len(self.cuts))
+        self._set_cut_duals(np.zeros(len(self.cuts)))
         return added
+
+    def _set_cut_duals(self, sigma: np.ndarray) -> None:
+        """Keep the cuts' duals, and per block what entering each cut with a dual costs."""
+        self.sigma = sigma
+        self._cut_cost = {}
+        for k in np.flatnonzero(sigma < -1e-9).tolist():
+            for b in self.cuts[k]:
+                self._cut_cost.setdefault(b, []).append((k, -float(sigma[k])))
 
     def _cuts_hit(self, blocks: Sequence[int]) -> list[int]:
         """The cuts a group of these blocks enters (it holds two or more of their blocks)."""
@@ -508,10 +516,6 @@ class ColumnGeneration:
             terms = group_terms[: len(prefix_n), : len(prefix_e)]
             combined = prefix_n[:, None] + prefix_e[None, :] + terms[:, :, None, None]
             tables[m] = combined.min(axis=(0, 1))
-        self._cut_cost = {}
-        for k in np.flatnonzero(self.sigma < -1e-9).tolist():
-            for b in self.cuts[k]:
-                self._cut_cost.setdefault(b, []).append((k, -float(self.sigma[k])))
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         found: list[Column] = []
