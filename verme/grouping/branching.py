@@ -39,6 +39,8 @@ ASSIGNED_UNPLACED_COST = 1e6
 LP stays feasible before pricing has found groups for it (such a node is then pruned)."""
 
 
+THEME_COUNTS = True
+
 CUT_ROUNDS = 10
 """Rounds of subset-row cuts at the root before branching (each re-converges the LP). Cuts at
 every node as well gave no better bound (60 registrants, seed 1, 120 s: 145 against 146)."""
@@ -114,7 +116,7 @@ def branch_and_price(
                 best, incumbent = state, state.penalty()
             unresolved.append(bound)
             continue
-        depth = -len(rules.apart | rules.together | rules.banned | rules.assigned) - 1
+        depth = -rules.depth - 1
         for child in children:
             pushed += 1
             heapq.heappush(heap, (bound, depth, pushed, child))
@@ -139,8 +141,10 @@ def _solve_node(
     refused = rules.refused(cg.holding, cg.column_entity)
     upper[list(refused)] = 0.0
     if len(upper):
-        index = np.arange(n, n + len(upper), dtype=np.int32)
+        first = cg.first_column
+        index = np.arange(first, first + len(upper), dtype=np.int32)
         h.changeColsBounds(len(upper), index, np.zeros(len(upper)), upper)
+    cg.set_theme_counts(*rules.theme_range(len(cg.themes)))
     assigned = {b for b, _ in rules.assigned}
     costs = np.array(
         [ASSIGNED_UNPLACED_COST if b in assigned else cg.unplaced_cost[b] for b in range(n)]
@@ -173,8 +177,7 @@ def _solve_node(
             break
         if sum(cg.add(c) for c in improving) == 0:
             break
-    values = list(h.getSolution().col_value[n:])
-    return best, values
+    return best, cg.column_values().tolist()
 
 
 def violated_triples(
@@ -208,16 +211,32 @@ def _branch(cg: ColumnGeneration, rules: Rules, values: list[float]) -> tuple[Ru
     """The two children of a fractional node, the one the LP leans to first."""
     placed: dict[tuple[int, int], float] = defaultdict(float)
     pairs: dict[tuple[int, int], float] = defaultdict(float)
+    themes: dict[str, float] = defaultdict(float)
     for c, v in enumerate(values):
         if v <= 1e-6:
             continue
         column = cg.columns[c]
+        themes[column.theme] += v
         for b in column.blocks:
             placed[b, column.entity] += v
         if v < 1 - 1e-6:
             for x, a in enumerate(column.blocks):
                 for b in column.blocks[x + 1 :]:
                     pairs[a, b] += v
+    if THEME_COUNTS:
+        split = [
+            (abs(v - math.floor(v) - 0.5), theme, v)
+            for theme, v in themes.items()
+            if 1e-6 < v - math.floor(v) < 1 - 1e-6
+        ]
+        if split:
+            _, theme, v = min(split)
+            t = cg.themes.index(theme)
+            fewer = replace(rules, theme_counts=rules.theme_counts | {(t, 0, math.floor(v))})
+            more = replace(
+                rules, theme_counts=rules.theme_counts | {(t, math.ceil(v), cg.n_blocks)}
+            )
+            return (more, fewer) if v - math.floor(v) >= 0.5 else (fewer, more)
     fractional = [(abs(v - 0.5), key, v) for key, v in placed.items() if 1e-6 < v < 1 - 1e-6]
     if fractional:
         _, (b, e), v = min(fractional)

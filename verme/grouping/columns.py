@@ -68,6 +68,9 @@ PIN_UNPLACED_FACTOR = 10.0
 """A pinned block may stay unplaced in the master only at this many times its usual cost."""
 
 INF = math.inf
+ARTIFICIAL_COST = 1e6
+"""The cost of a theme's artificial group, which only a node that asks for more groups of the
+theme than pricing has found yet takes (branching.py prunes such a node)."""
 _NONE: frozenset[int] = frozenset()
 BIG = 1e9
 """A dual that prices a block or a slot out of every new group."""
@@ -97,9 +100,27 @@ class Rules:
     """(block, entity): the entity's groups may not hold the block."""
     assigned: frozenset[tuple[int, int]] = frozenset()
     """(block, entity): the block is placed, in a group of that entity."""
+    theme_counts: frozenset[tuple[int, int, int]] = frozenset()
+    """(theme, least, most): the number of groups of that theme lies between the two."""
 
     def __bool__(self) -> bool:
         return bool(self.apart or self.together or self.banned or self.assigned)
+
+    @property
+    def depth(self) -> int:
+        """How many decisions lead to this node."""
+        return len(self.apart) + len(self.together) + len(self.banned) + len(
+            self.assigned
+        ) + len(self.theme_counts)
+
+    def theme_range(self, n_themes: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per theme, the least and the most groups these decisions allow."""
+        least = np.full(n_themes, -INF)
+        most = np.full(n_themes, INF)
+        for t, low, high in self.theme_counts:
+            least[t] = max(least[t], low)
+            most[t] = min(most[t], high)
+        return least, most
 
     def allows(self, column: Column) -> bool:
         held = set(column.blocks)
@@ -347,6 +368,31 @@ class ColumnGeneration:
             np.all(self.unplaced_cost == np.round(self.unplaced_cost))
         )
         self.master = self._master()
+        # Per theme, a row counting its groups: free at the root, bounded by branching on the
+        # number of groups of a theme. An artificial column at ARTIFICIAL_COST covers a lower
+        # bound before pricing has found groups of that theme (such a node is then pruned).
+        self._theme_index = {t: n for n, t in enumerate(self.themes)}
+        first = self.master.getNumRow()
+        self.theme_rows = list(range(first, first + len(self.themes)))
+        for row in self.theme_rows:
+            self.master.addRow(-INF, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
+        self.master.addCols(
+            len(self.themes),
+            np.full(len(self.themes), ARTIFICIAL_COST),
+            np.zeros(len(self.themes)),
+            np.full(len(self.themes), INF),
+            len(self.themes),
+            np.arange(len(self.themes), dtype=np.int32),
+            np.array(self.theme_rows, dtype=np.int32),
+            np.ones(len(self.themes)),
+        )
+        self.first_column = self.n_blocks + len(self.themes)
+        """The master's index of the first group: before it, the blocks' unplaced columns and
+        the themes' artificial ones."""
+        self.theme_least = np.full(len(self.themes), -INF)
+        self.theme_most = np.full(len(self.themes), INF)
+        self.tau = np.zeros(len(self.themes))
+        """The theme rows' duals in the last master LP solved."""
 
     # -- the master ------------------------------------------------------------------------------
     def _master(self) -> highspy.Highs:
@@ -404,6 +450,7 @@ class ColumnGeneration:
         if column.pinned_to is not None:
             rows.append(self.pin_rows[column.pinned_to])
         rows.extend(self.cut_rows[k] for k in self._cuts_hit(column.blocks))
+        rows.append(self.theme_rows[self._theme_index[column.theme]])
         self.master.addCols(
             1,
             np.array([column.cost]),
@@ -433,7 +480,19 @@ class ColumnGeneration:
         self.alpha = np.minimum(0.0, duals[self.n_blocks : self.n_blocks + len(self.entities)])
         beta = {key: min(0.0, float(duals[row])) for key, row in self.slot_rows.items()}
         self._set_cut_duals(np.minimum(0.0, duals[self.cut_rows]))
+        # A theme row's dual is >= 0 only where it has a least count, <= 0 only where it has
+        # a most, and never above the artificial group's cost (a Lagrangian bound for any).
+        tau = np.minimum(duals[self.theme_rows], ARTIFICIAL_COST)
+        tau = np.where(self.theme_least > -INF, tau, np.minimum(tau, 0.0))
+        self.tau = np.where(self.theme_most < INF, tau, np.maximum(tau, 0.0))
         return float(h.getInfo().objective_function_value), pi, beta
+
+    def set_theme_counts(self, least: np.ndarray, most: np.ndarray) -> None:
+        """Bound the number of groups of each theme (branching); -inf and inf: free."""
+        self.theme_least, self.theme_most = least, most
+        rows = np.array(self.theme_rows, dtype=np.int32)
+        self.master.changeRowsBounds(len(rows), rows, least, most)
+        self.tau = np.zeros(len(self.themes))
 
     # -- subset-row cuts -------------------------------------------------------------------------
     def add_cuts(self, triples: Sequence[tuple[int, int, int]]) -> int:
@@ -453,7 +512,7 @@ class ColumnGeneration:
                 self._cuts_of[b].append(k)
             x, y, z = (self.holding.get(b, set()) for b in triple)
             held = sorted((x & y) | (x & z) | (y & z))
-            index = np.array([self.n_blocks + c for c in held], dtype=np.int32)
+            index = np.array([self.first_column + c for c in held], dtype=np.int32)
             self.master.addRow(-INF, 1.0, len(index), index, np.ones(len(index)))
             added += 1
         self._set_cut_duals(np.zeros(len(self.cuts)))
@@ -518,6 +577,12 @@ class ColumnGeneration:
             tables[m] = combined.min(axis=(0, 1))
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
+        tau = self.tau
+        if tau.any():
+            bound += float(
+                np.where(tau > 0, tau * np.where(tau > 0, self.theme_least, 0.0), 0.0).sum()
+                + np.where(tau < 0, tau * np.where(tau < 0, self.theme_most, 0.0), 0.0).sum()
+            )
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
             if not frames or e in full:
@@ -528,7 +593,7 @@ class ColumnGeneration:
             topics = self.entity_topics[e]
             values = (
                 tables[markets][:, :, topics]
-                + self.entity_themes[e][None, :, None]
+                + (self.entity_themes[e] - tau)[None, :, None]
                 + shift[:, None, None]
             )
             least, columns = self._exact_least(
@@ -572,7 +637,8 @@ class ColumnGeneration:
                 return relaxed if least is None else least, columns
             f, t, q = (int(x) for x in np.unravel_index(int(index), values.shape))
             cutoff = best if least is None else 0.0
-            found = self._search(e, f, t, int(topics[q]), pi, float(shift[f]), cutoff, rules)
+            constant = float(shift[f] - self.tau[t])
+            found = self._search(e, f, t, int(topics[q]), pi, constant, cutoff, rules)
             if found is None:
                 if least is None:
                     return relaxed, columns
@@ -801,6 +867,7 @@ class ColumnGeneration:
         value = column.cost - float(sum(pi[b] for b in column.blocks))
         value -= beta.get((mentor, column.frame.slot), 0.0)
         value -= float(sum(self.sigma[k] for k in self._cuts_hit(column.blocks)))
+        value -= float(self.tau[self._theme_index[column.theme]])
         return value - float(self.alpha[column.entity])
 
     # -- the whole run -------------------------------------------------------------------------
@@ -887,7 +954,7 @@ class ColumnGeneration:
         deadline came first. Blocks in fixed groups are priced out (a dual of -BIG), and so are
         entities at capacity and a mentor's slots already taken.
         """
-        h, n = self.master, self.n_blocks
+        h = self.master
         fixed: set[int] = set()
         covered: set[int] = set()
         rounds = 0
@@ -896,7 +963,7 @@ class ColumnGeneration:
                 _, pi, beta = self.solve_lp(deadline)
             except TimeoutError:
                 return None
-            values = np.asarray(h.getSolution().col_value[n:], dtype=np.float64)
+            values = self.column_values()
             pi = pi.copy()
             pi[list(covered)] = -BIG
             used: dict[int, int] = defaultdict(int)
@@ -926,8 +993,13 @@ class ColumnGeneration:
             for c in chosen:
                 fixed.add(c)
                 covered.update(self.columns[c].blocks)
-                h.changeColBounds(n + c, 1.0, INF)
+                h.changeColBounds(self.first_column + c, 1.0, INF)
         return None
+
+    def column_values(self) -> np.ndarray:
+        """The groups' values in the master LP solved last, in the order of `columns`."""
+        solution = self.master.getSolution().col_value
+        return np.asarray(solution[self.first_column :], dtype=np.float64)
 
     def grouping(self, chosen: list[Column]) -> Grouping | None:
         """Open the chosen groups at their entities' positions (None if they clash)."""
@@ -946,7 +1018,7 @@ class ColumnGeneration:
         the unplaced then placed by the greedy and a second of local search, 348/368/235 penalty
         points (seeds 1/2/3) against 381/452/380 from the rest of the solver in 30 s.
         """
-        values = self.master.getSolution().col_value[self.n_blocks :]
+        values = self.column_values()
         taken = sorted(((v, c) for c, v in enumerate(values) if v > threshold), reverse=True)
         state = Grouping(self.inst)
         free = {e: list(ks) for e, ks in enumerate(self.entities)}

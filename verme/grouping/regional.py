@@ -115,7 +115,7 @@ def bound_region(inst: Instance, region: str, deadline: float) -> RegionBound:
     result = generation.generate(deadline)
     taken: list[Taken] = []
     if result.converged:
-        values = generation.master.getSolution().col_value[generation.n_blocks :]
+        values = generation.column_values()
         for c, share in enumerate(values):
             if share > 1e-6:
                 column = generation.columns[c]

@@ -71,7 +71,7 @@ def test_a_triangle_the_lp_splits_in_halves_is_closed_by_one_cut() -> None:
     root = generation.generate(time.monotonic() + 5.0)
     assert root.converged
     assert root.bound == 0
-    values = list(generation.master.getSolution().col_value[generation.n_blocks :])
+    values = generation.column_values().tolist()
     assert violated_triples(generation, values) == [(0, 1, 2)]
     proof = branch_and_price(generation, 1_000.0, root.bound, time.monotonic() + 5.0)
     assert proof.proved
