@@ -39,8 +39,6 @@ ASSIGNED_UNPLACED_COST = 1e6
 LP stays feasible before pricing has found groups for it (such a node is then pruned)."""
 
 
-THEME_COUNTS = True
-
 CUT_ROUNDS = 10
 """Rounds of subset-row cuts at the root before branching (each re-converges the LP). Cuts at
 every node as well gave no better bound (60 registrants, seed 1, 120 s: 145 against 146)."""
@@ -144,7 +142,7 @@ def _solve_node(
         first = cg.first_column
         index = np.arange(first, first + len(upper), dtype=np.int32)
         h.changeColsBounds(len(upper), index, np.zeros(len(upper)), upper)
-    cg.set_theme_counts(*rules.theme_range(len(cg.themes)))
+    cg.set_counts(*rules.count_range(len(cg.counters)))
     assigned = {b for b, _ in rules.assigned}
     costs = np.array(
         [ASSIGNED_UNPLACED_COST if b in assigned else cg.unplaced_cost[b] for b in range(n)]
@@ -211,31 +209,29 @@ def _branch(cg: ColumnGeneration, rules: Rules, values: list[float]) -> tuple[Ru
     """The two children of a fractional node, the one the LP leans to first."""
     placed: dict[tuple[int, int], float] = defaultdict(float)
     pairs: dict[tuple[int, int], float] = defaultdict(float)
-    themes: dict[str, float] = defaultdict(float)
+    counted = np.zeros(len(cg.counters))
     for c, v in enumerate(values):
         if v <= 1e-6:
             continue
         column = cg.columns[c]
-        themes[column.theme] += v
+        counted[list(cg.counted(column))] += v
         for b in column.blocks:
             placed[b, column.entity] += v
         if v < 1 - 1e-6:
             for x, a in enumerate(column.blocks):
                 for b in column.blocks[x + 1 :]:
                     pairs[a, b] += v
-    if THEME_COUNTS:
+    themes = len(cg.themes)
+    for counters in (range(themes), range(themes, len(cg.counters))):
         split = [
-            (abs(v - math.floor(v) - 0.5), theme, v)
-            for theme, v in themes.items()
+            (abs(v - math.floor(v) - 0.5), k, v)
+            for k, v in ((k, float(counted[k])) for k in counters)
             if 1e-6 < v - math.floor(v) < 1 - 1e-6
         ]
         if split:
-            _, theme, v = min(split)
-            t = cg.themes.index(theme)
-            fewer = replace(rules, theme_counts=rules.theme_counts | {(t, 0, math.floor(v))})
-            more = replace(
-                rules, theme_counts=rules.theme_counts | {(t, math.ceil(v), cg.n_blocks)}
-            )
+            _, k, v = min(split)
+            fewer = replace(rules, counts=rules.counts | {(k, 0, math.floor(v))})
+            more = replace(rules, counts=rules.counts | {(k, math.ceil(v), cg.n_blocks)})
             return (more, fewer) if v - math.floor(v) >= 0.5 else (fewer, more)
     fractional = [(abs(v - 0.5), key, v) for key, v in placed.items() if 1e-6 < v < 1 - 1e-6]
     if fractional:

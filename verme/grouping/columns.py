@@ -100,8 +100,9 @@ class Rules:
     """(block, entity): the entity's groups may not hold the block."""
     assigned: frozenset[tuple[int, int]] = frozenset()
     """(block, entity): the block is placed, in a group of that entity."""
-    theme_counts: frozenset[tuple[int, int, int]] = frozenset()
-    """(theme, least, most): the number of groups of that theme lies between the two."""
+    counts: frozenset[tuple[int, int, int]] = frozenset()
+    """(counter, least, most): the number of groups a counter of the column generation counts
+    (of a theme, or in a slot) lies between the two."""
 
     def __bool__(self) -> bool:
         return bool(self.apart or self.together or self.banned or self.assigned)
@@ -109,17 +110,21 @@ class Rules:
     @property
     def depth(self) -> int:
         """How many decisions lead to this node."""
-        return len(self.apart) + len(self.together) + len(self.banned) + len(
-            self.assigned
-        ) + len(self.theme_counts)
+        return (
+            len(self.apart)
+            + len(self.together)
+            + len(self.banned)
+            + len(self.assigned)
+            + len(self.counts)
+        )
 
-    def theme_range(self, n_themes: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per theme, the least and the most groups these decisions allow."""
-        least = np.full(n_themes, -INF)
-        most = np.full(n_themes, INF)
-        for t, low, high in self.theme_counts:
-            least[t] = max(least[t], low)
-            most[t] = min(most[t], high)
+    def count_range(self, n_counters: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per counter, the least and the most groups these decisions allow."""
+        least = np.full(n_counters, -INF)
+        most = np.full(n_counters, INF)
+        for k, low, high in self.counts:
+            least[k] = max(least[k], low)
+            most[k] = min(most[k], high)
         return least, most
 
     def allows(self, column: Column) -> bool:
@@ -368,31 +373,36 @@ class ColumnGeneration:
             np.all(self.unplaced_cost == np.round(self.unplaced_cost))
         )
         self.master = self._master()
-        # Per theme, a row counting its groups: free at the root, bounded by branching on the
-        # number of groups of a theme. An artificial column at ARTIFICIAL_COST covers a lower
-        # bound before pricing has found groups of that theme (such a node is then pruned).
+        # Counters: per theme and per slot a row counting the groups there, free at the root
+        # and bounded by branching (branching.py). An artificial column at ARTIFICIAL_COST
+        # covers a least count before pricing has found such groups (the node is then pruned).
         self._theme_index = {t: n for n, t in enumerate(self.themes)}
+        self.slots = sorted({f.slot for frames in self.frames for f, _ in frames})
+        self._slot_index = {s: len(self.themes) + n for n, s in enumerate(self.slots)}
+        self.counters = [*self.themes, *self.slots]
+        """What each counter counts the groups of: the themes, then the slots."""
+        n_counters = len(self.counters)
         first = self.master.getNumRow()
-        self.theme_rows = list(range(first, first + len(self.themes)))
-        for row in self.theme_rows:
+        self.counter_rows = np.arange(first, first + n_counters, dtype=np.int32)
+        for _ in range(n_counters):
             self.master.addRow(-INF, INF, 0, np.zeros(0, dtype=np.int32), np.zeros(0))
         self.master.addCols(
-            len(self.themes),
-            np.full(len(self.themes), ARTIFICIAL_COST),
-            np.zeros(len(self.themes)),
-            np.full(len(self.themes), INF),
-            len(self.themes),
-            np.arange(len(self.themes), dtype=np.int32),
-            np.array(self.theme_rows, dtype=np.int32),
-            np.ones(len(self.themes)),
+            n_counters,
+            np.full(n_counters, ARTIFICIAL_COST),
+            np.zeros(n_counters),
+            np.full(n_counters, INF),
+            n_counters,
+            np.arange(n_counters, dtype=np.int32),
+            self.counter_rows,
+            np.ones(n_counters),
         )
-        self.first_column = self.n_blocks + len(self.themes)
+        self.first_column = self.n_blocks + n_counters
         """The master's index of the first group: before it, the blocks' unplaced columns and
-        the themes' artificial ones."""
-        self.theme_least = np.full(len(self.themes), -INF)
-        self.theme_most = np.full(len(self.themes), INF)
-        self.tau = np.zeros(len(self.themes))
-        """The theme rows' duals in the last master LP solved."""
+        the counters' artificial ones."""
+        self.count_least = np.full(n_counters, -INF)
+        self.count_most = np.full(n_counters, INF)
+        self.tau = np.zeros(n_counters)
+        """The counter rows' duals in the last master LP solved."""
 
     # -- the master ------------------------------------------------------------------------------
     def _master(self) -> highspy.Highs:
@@ -450,7 +460,7 @@ class ColumnGeneration:
         if column.pinned_to is not None:
             rows.append(self.pin_rows[column.pinned_to])
         rows.extend(self.cut_rows[k] for k in self._cuts_hit(column.blocks))
-        rows.append(self.theme_rows[self._theme_index[column.theme]])
+        rows.extend(int(self.counter_rows[k]) for k in self.counted(column))
         self.master.addCols(
             1,
             np.array([column.cost]),
@@ -480,19 +490,33 @@ class ColumnGeneration:
         self.alpha = np.minimum(0.0, duals[self.n_blocks : self.n_blocks + len(self.entities)])
         beta = {key: min(0.0, float(duals[row])) for key, row in self.slot_rows.items()}
         self._set_cut_duals(np.minimum(0.0, duals[self.cut_rows]))
-        # A theme row's dual is >= 0 only where it has a least count, <= 0 only where it has
-        # a most, and never above the artificial group's cost (a Lagrangian bound for any).
-        tau = np.minimum(duals[self.theme_rows], ARTIFICIAL_COST)
-        tau = np.where(self.theme_least > -INF, tau, np.minimum(tau, 0.0))
-        self.tau = np.where(self.theme_most < INF, tau, np.maximum(tau, 0.0))
+        # A counter's dual is >= 0 only where it has a least count, <= 0 only where it has a
+        # most, and never above the artificial group's cost (a Lagrangian bound for any).
+        tau = np.minimum(duals[self.counter_rows], ARTIFICIAL_COST)
+        tau = np.where(self.count_least > -INF, tau, np.minimum(tau, 0.0))
+        self.tau = np.where(self.count_most < INF, tau, np.maximum(tau, 0.0))
         return float(h.getInfo().objective_function_value), pi, beta
 
-    def set_theme_counts(self, least: np.ndarray, most: np.ndarray) -> None:
-        """Bound the number of groups of each theme (branching); -inf and inf: free."""
-        self.theme_least, self.theme_most = least, most
-        rows = np.array(self.theme_rows, dtype=np.int32)
-        self.master.changeRowsBounds(len(rows), rows, least, most)
-        self.tau = np.zeros(len(self.themes))
+    def set_counts(self, least: np.ndarray, most: np.ndarray) -> None:
+        """Bound the number of groups each counter counts (branching); -inf and inf: free."""
+        self.count_least, self.count_most = least, most
+        for row, low, high in zip(self.counter_rows.tolist(), least, most, strict=True):
+            self.master.changeRowBounds(row, float(low), float(high))
+        self.tau = np.zeros(len(self.counters))
+
+    def counted(self, column: Column) -> tuple[int, int]:
+        """The counters of a group: its theme's and its slot's."""
+        return self._theme_index[column.theme], self._slot_index[column.frame.slot]
+
+    def _count_bound(self) -> float:
+        """What the counter rows add to the Lagrangian bound: each dual times the bound of
+        its row that it prices (the least count for a positive dual, the most for a negative)."""
+        tau = self.tau
+        if not tau.any():
+            return 0.0
+        rising = np.where(tau > 0, tau * np.where(tau > 0, self.count_least, 0.0), 0.0)
+        falling = np.where(tau < 0, tau * np.where(tau < 0, self.count_most, 0.0), 0.0)
+        return float(rising.sum() + falling.sum())
 
     # -- subset-row cuts -------------------------------------------------------------------------
     def add_cuts(self, triples: Sequence[tuple[int, int, int]]) -> int:
@@ -577,23 +601,24 @@ class ColumnGeneration:
             tables[m] = combined.min(axis=(0, 1))
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
-        tau = self.tau
-        if tau.any():
-            bound += float(
-                np.where(tau > 0, tau * np.where(tau > 0, self.theme_least, 0.0), 0.0).sum()
-                + np.where(tau < 0, tau * np.where(tau < 0, self.theme_most, 0.0), 0.0).sum()
-            )
+        bound += self._count_bound()
+        theme_tau = self.tau[: len(self.themes)]
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
             if not frames or e in full:
                 continue
             mentor = inst.positions[self.entities[e][0]].mentor.id
             markets = np.array([m for _, m in frames])
-            shift = np.array([-beta.get((mentor, f.slot), 0.0) for f, _ in frames])
+            shift = np.array(
+                [
+                    -beta.get((mentor, f.slot), 0.0) - self.tau[self._slot_index[f.slot]]
+                    for f, _ in frames
+                ]
+            )
             topics = self.entity_topics[e]
             values = (
                 tables[markets][:, :, topics]
-                + (self.entity_themes[e] - tau)[None, :, None]
+                + (self.entity_themes[e] - theme_tau)[None, :, None]
                 + shift[:, None, None]
             )
             least, columns = self._exact_least(
@@ -867,7 +892,7 @@ class ColumnGeneration:
         value = column.cost - float(sum(pi[b] for b in column.blocks))
         value -= beta.get((mentor, column.frame.slot), 0.0)
         value -= float(sum(self.sigma[k] for k in self._cuts_hit(column.blocks)))
-        value -= float(self.tau[self._theme_index[column.theme]])
+        value -= float(sum(self.tau[k] for k in self.counted(column)))
         return value - float(self.alpha[column.entity])
 
     # -- the whole run -------------------------------------------------------------------------
