@@ -794,6 +794,11 @@ class ColumnGeneration:
         units: dict[str | None, int] = defaultdict(int)
         taken: set[int] = set()
 
+        # completion(j, n) for each (j, n) met, at j * stride + n: a search meets most again.
+        stride = largest + 1
+        known: list[float | None] = [None] * (n_items * stride)
+        size_term = [size_weight * abs(final - target) for final in range(stride)]
+
         def completion(j: int, n: int) -> float:
             """Least addition to the value by adding people from items j.. (conflicts and
             the novice and mixing terms ignored, blocks split: a lower bound)."""
@@ -804,7 +809,7 @@ class ColumnGeneration:
                 d = final - n
                 if start + d > n_people:
                     break
-                value = cumulative[start + d] - base + size_weight * abs(final - target)
+                value = cumulative[start + d] - base + size_term[final]
                 if value < least:
                     least = value
             return least
@@ -819,7 +824,7 @@ class ColumnGeneration:
             if n >= smallest:
                 # The group's reduced cost: its members' (in `value`), the mentor's theme and
                 # slot (in `constant`) and the group terms.
-                total = value + constant + size_weight * abs(n - target)
+                total = value + constant + size_term[n]
                 if novices == 1:
                     total += lone_novice
                 if novices == n:
@@ -837,7 +842,11 @@ class ColumnGeneration:
                 grown = n + len(members)
                 if grown > largest:
                     continue
-                if value + constant + completion(jj, n) >= best_value - 1e-9:
+                at = jj * stride + n
+                rest = known[at]
+                if rest is None:
+                    rest = known[at] = completion(jj, n)
+                if value + constant + rest >= best_value - 1e-9:
                     # Items are in order of their per-person value: later ones bound no lower.
                     break
                 item = blocks_of[key]
