@@ -64,11 +64,6 @@ DIVE_MAX_BLOCKS = 150
 """Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
 second, and the best grouping found in two of three seeds; at 300 a dive took over 30 s)."""
 
-SKIP_PLAN = True
-PROOF_SHARE = 0.75
-"""Branch and price (small problems) stops at this share of the time limit; if it has not
-proved the grouping optimal by then, the search gets the rest."""
-
 REGIONAL_SHARE = 0.5
 """Larger problems that split into regions get column generation region by region (regional.py)
 until this share of the time limit (1,000 registrants, seed 1: both regions converged in 9 s
@@ -186,12 +181,8 @@ def solve(
             state = better(state, candidate, search_end, 0.05 * limit, rng)
         now = time.monotonic()
         plan_end = now + 0.4 * (search_end - now)
-    # Small problems proved by branch and price skip the market model: the tree bounds and
-    # finds groupings better than a plan fills, given the time the plan would take.
-    plan = Plan(bound=0.0, value=0.0, optimal=False)
-    if generation is None or not SKIP_PLAN:
-        report("planning groups with the market model")
-        plan = _plan(inst, min(search_end, plan_end), report, state)
+    report("planning groups with the market model")
+    plan = _plan(inst, min(search_end, plan_end), report, state)
     lower = max(lower, plan.bound)
     if plan.groups:
         planned = build_from_plan(inst, plan)
@@ -213,8 +204,7 @@ def solve(
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
     if generation is not None and state.penalty() > lower + 1e-6:
         report("proving by branch and price")
-        end = min(search_end, started + PROOF_SHARE * limit)
-        proof = branch_and_price(generation, state.penalty(), lower, end)
+        proof = branch_and_price(generation, state.penalty(), lower, search_end)
         lower = max(lower, proof.bound)
         if proof.grouping is not None:
             state = proof.grouping
