@@ -14,15 +14,16 @@ about a second; seed 1's from 132 to 138.
 
 A fractional LP is split first on the number of groups of a theme (at most the whole number
 below the LP's count, or at least the one above), then on the number of groups that meet in a
-weekly slot. The master counts both in rows of their own (`columns.py`), which a node bounds
-and whose duals pricing charges each group by its theme and slot. Only then on whether a block is in a mentor's groups (placed there, or not
-there), and last on whether two blocks share a group (Ryan and Foster: together or apart). Each
-split leaves every grouping in exactly one child. The node of least bound is searched first
-(the deepest among equals), so the proven bound rises while the tree is searched; a node is
-dropped when its bound cannot beat the best grouping known. When the tree is exhausted in time
-the best grouping is proved optimal; when time runs out, the least bound of the nodes still open
-is the proof. 60 registrants, seed 1, from a grouping of 151: proved optimal in 77 nodes and
-14-17 s, where splitting on mentors and pairs alone had a bound of 145 after 60 s."""
+weekly slot. The master counts both in rows of their own (`columns.py`), which a node bounds and
+whose duals pricing charges each group by its theme and slot. Only then on whether a block is in
+a mentor's groups (placed there, or not there), and last on whether two blocks share a group
+(Ryan and Foster: together or apart). Each split leaves every grouping in exactly one child. The
+node of least bound is searched first (the deepest among equals), so the proven bound rises
+while the tree is searched; a node is dropped when its bound cannot beat the best grouping
+known. When the tree is exhausted in time the best grouping is proved optimal; when time runs
+out, the least bound of the nodes still open is the proof. 60 registrants, seed 1, from a
+grouping of 151: proved optimal in 77 nodes and 14-17 s, where splitting on mentors and pairs
+alone had a bound of 145 after 60 s."""
 
 from __future__ import annotations
 
