@@ -105,6 +105,7 @@ class Rules:
     (of a theme, or in a slot) lies between the two."""
 
     def __bool__(self) -> bool:
+        """Whether a decision rules some groups out (counts rule out no single group)."""
         return bool(self.apart or self.together or self.banned or self.assigned)
 
     @property
