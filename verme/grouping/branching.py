@@ -22,8 +22,8 @@ node of least bound is searched first (the deepest among equals), so the proven 
 while the tree is searched; a node is dropped when its bound cannot beat the best grouping
 known. When the tree is exhausted in time the best grouping is proved optimal; when time runs
 out, the least bound of the nodes still open is the proof. 60 registrants, seed 1, from a
-grouping of 151: proved optimal in 77 nodes and 14-17 s, where splitting on mentors and pairs
-alone had a bound of 145 after 60 s."""
+grouping of 151: proved optimal in 77 nodes and 10-17 s, where splitting on mentors and pairs
+alone had a bound of 146 after 60 s and 437 nodes."""
 
 from __future__ import annotations
 

@@ -106,8 +106,8 @@ def test_a_node_with_the_counts_of_a_grouping_bounds_it_from_below(seed: int) ->
 
 
 def test_seed_one_of_sixty_is_proved_by_counting_groups_of_a_theme_and_a_slot() -> None:
-    # Branching on mentors and pairs alone had a bound of 145 after 60 s and some 230 nodes;
-    # counts of themes and slots first prove 151 optimal in 77 nodes (about 15 s when this was
+    # Branching on mentors and pairs alone had a bound of 146 after 60 s and 437 nodes;
+    # counts of themes and slots first prove 151 optimal in 77 nodes (10-17 s when this was
     # written). The node count is the regression check; the deadline is only a safety net.
     inst = Instance(generate(60, 1))
     cg = ColumnGeneration(inst)
