@@ -152,4 +152,7 @@ def test_a_triangle_the_lp_splits_in_halves_is_closed_by_one_cut() -> None:
     assert proof.proved
     assert proof.bound == proof.penalty == 100.0
     assert generation.cuts == [(0, 1, 2)]
-    assert proof.nodes == 1  # the root, integral once the cut is in
+    # The dive from the root LP with the cut finds a grouping of 100, which the root's bound
+    # proves: no node is searched.
+    assert proof.grouping is not None
+    assert proof.nodes == 0
