@@ -46,8 +46,9 @@ LP stays feasible before pricing has found groups for it (such a node is then pr
 
 DUAL_SIMPLEX = 1
 """HiGHS's `simplex_strategy` for the dual simplex, which the tree's LPs use: a node changes
-column bounds, which keeps the basis dual feasible (60 registrants, seed 1, from 151: proved in
-14.1 s with 7.3 s in the LP, against 23.6 s and 14.7 s with the primal simplex)."""
+bounds only (of groups and of the count rows), which keeps the basis dual feasible (60
+registrants, seed 1, from 151: proved in 14.1 s with 7.3 s in the LP, against 23.6 s and
+14.7 s with the primal simplex)."""
 
 CUT_ROUNDS = 10
 """Rounds of subset-row cuts at the root before branching (each re-converges the LP). Cuts at

@@ -67,7 +67,7 @@ second, and the best grouping found in two of three seeds; at 300 a dive took ov
 PLAN_SHARE_BEFORE_PROOF = 0.05
 """Up to `DIVE_MAX_BLOCKS` blocks, after converged column generation, the market model plans
 for this share of the time left and branch and price gets most of the rest (60 registrants,
-seeds 1-8, 30 s: all eight proved optimal, seed 5 in 29.3 s; with 0.2, seed 5 ended at 153
+seeds 1-8, 30 s: all eight proved optimal, seed 5 in 28.9-29.3 s; with 0.2, seed 5 ended at 153
 against a bound of 152)."""
 
 SMALL_MARGIN_S = 0.5
