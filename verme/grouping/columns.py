@@ -478,8 +478,9 @@ class ColumnGeneration:
         """The master LP: its value, the blocks' duals and the mentor-slot duals (<= 0)."""
         h = self.master
         h.setOptionValue("presolve", "off")
-        # Primal simplex: new columns keep the basis primal feasible (300 registrants, seed 1:
-        # 14.6 s to converge against 31.8 s with the dual simplex).
+        # Primal simplex while generating: new columns keep the basis primal feasible (300
+        # registrants, seed 1: 14.6 s to converge against 31.8 s with the dual simplex); branch
+        # and price sets the dual simplex, since its nodes change bounds (branching.py).
         h.setOptionValue("simplex_strategy", self.simplex_strategy)
         # HiGHS counts its time limit from the model's creation, over every run.
         h.setOptionValue("time_limit", h.getRunTime() + max(0.01, deadline - time.monotonic()))
