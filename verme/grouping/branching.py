@@ -154,11 +154,10 @@ def branch_and_price(
 
 
 def _dive(cg: ColumnGeneration, deadline: float, rng: random.Random) -> Grouping | None:
-    """The dive of column generation from the root LP (cuts kept, counts free), the people it
-    leaves out placed by the greedy and the grouping polished by local search. 60
-    registrants, seed 5: 153, the optimum, where the dive before the cuts gave 172 polished and
-    the tree from 162 took 27 s to find and prove 153."""
-    cg.set_counts(*Rules().count_range(len(cg.counters)))
+    """The dive of column generation from the root LP (cuts kept; the root's counts are
+    free), the people it leaves out placed by the greedy and the grouping polished by local
+    search. 60 registrants, seed 5: 153, the optimum, where the dive before the cuts gave 172
+    polished and the tree from 162 took 27 s to find and prove 153."""
     chosen = cg.dive(deadline)
     state = cg.grouping(chosen) if chosen is not None else None
     if state is None:

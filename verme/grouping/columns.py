@@ -508,7 +508,11 @@ class ColumnGeneration:
 
     def counted(self, column: Column) -> tuple[int, int]:
         """The counters of a group: its theme's and its slot's."""
-        return self._theme_index[column.theme], self._slot_index[column.frame.slot]
+        return self.counters_of(column.theme, column.frame.slot)
+
+    def counters_of(self, theme: str, slot: str) -> tuple[int, int]:
+        """The counters of a group of this theme in this slot."""
+        return self._theme_index[theme], self._slot_index[slot]
 
     def _count_bound(self) -> float:
         """What the counter rows add to the Lagrangian bound: each dual times the bound of

@@ -129,7 +129,8 @@ def solve(
 
     inst = Instance(problem)
     # Leave room for collecting the second process and writing explanations after the search.
-    margin = SMALL_MARGIN_S if len(inst.blocks) <= DIVE_MAX_BLOCKS else LARGE_MARGIN_S
+    small = len(inst.blocks) <= DIVE_MAX_BLOCKS  # dived into, and proved by branch and price
+    margin = SMALL_MARGIN_S if small else LARGE_MARGIN_S
     search_end = deadline - min(0.15 * limit, margin)
     rng = random.Random(seed)
     report("first grouping")
@@ -144,11 +145,7 @@ def solve(
     )
     regional = len(inst.blocks) > whole_max and applies(inst)
     second: SecondProcess | None = None
-    if (
-        len(inst.blocks) > DIVE_MAX_BLOCKS
-        and (len(inst.blocks) <= whole_max or regional)
-        and two_cores
-    ):
+    if not small and (len(inst.blocks) <= whole_max or regional) and two_cores:
         report("bounding and searching in a second process")
         second = SecondProcess.start(
             problem,
@@ -167,12 +164,10 @@ def solve(
         # Without capped unplaced costs up to DIVE_MAX_BLOCKS: they save nothing there (under
         # a second either way at 60 registrants) and branch and price proved less from the
         # LP they end at (60 registrants, seed 2: bound 104 against 108 in 30 s).
-        columns = generation.generate(
-            started + COLUMNS_SHARE * limit, caps=len(inst.blocks) > DIVE_MAX_BLOCKS
-        )
+        columns = generation.generate(started + COLUMNS_SHARE * limit, caps=not small)
         lower = max(lower, columns.bound)
         if columns.converged:
-            if len(inst.blocks) <= DIVE_MAX_BLOCKS:
+            if small:
                 report("diving from the LP to a grouping")
                 dived = generation.dive(started + COLUMNS_SHARE * limit)
                 candidates = [generation.grouping(dived) if dived is not None else None]
@@ -185,11 +180,10 @@ def solve(
                 if candidate is not None:
                     state = better(state, candidate, search_end, polish * limit, rng)
         now = time.monotonic()
-        share = 0.2 if columns.converged else 0.4
-        if columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS:
-            share = PLAN_SHARE_BEFORE_PROOF
+        proving = columns.converged and small
+        share = PLAN_SHARE_BEFORE_PROOF if proving else 0.2 if columns.converged else 0.4
         plan_end = now + share * (search_end - now)
-        if not (columns.converged and len(inst.blocks) <= DIVE_MAX_BLOCKS):
+        if not proving:
             generation = None
     by_region: dict[str, RegionBound] = {}
     if second is None and regional:
@@ -228,7 +222,7 @@ def solve(
         if proof.grouping is not None:
             state = proof.grouping
     pairs = len(inst.blocks) * len(inst.positions)
-    if len(inst.blocks) <= DIVE_MAX_BLOCKS and pairs <= FULL_MODEL_MAX_PAIRS:
+    if small and pairs <= FULL_MODEL_MAX_PAIRS:
         lower = max(lower, _search_whole(state, search_end, lower, report))
     else:
         report("re-forming neighbourhoods by column generation")

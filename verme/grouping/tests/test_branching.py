@@ -52,8 +52,7 @@ def _counts(cg: ColumnGeneration, state: Grouping) -> Counter[int]:
     counted: Counter[int] = Counter()
     for group in state.groups.values():
         if group.blocks:
-            counted[cg.themes.index(group.theme)] += 1
-            counted[len(cg.themes) + cg.slots.index(group.frame.slot)] += 1
+            counted.update(cg.counters_of(group.theme, group.frame.slot))
     return counted
 
 
