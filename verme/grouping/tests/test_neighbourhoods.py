@@ -99,6 +99,62 @@ def test_mixed_themes_are_re_formed_into_groups_of_one_wish() -> None:
     assert _valid(state)
 
 
+def test_a_theme_neighbourhood_gathers_the_groups_between_which_a_wish_can_be_met() -> None:
+    # x wishes only assessment but sits in m1's wellbeing group; m2 leads assessment where x
+    # can meet, m3 leads culture on Wednesdays, when x cannot. Everyone else has their wish.
+    both = ("wellbeing", "assessment")
+    wellbeing = crowd("w", 3, themes=("wellbeing",))
+    assessment = crowd("a", 3, themes=("assessment",))
+    culture = crowd("c", 4, themes=("culture",), slots=("wed-1400",))
+    x = person("x", themes=("assessment",), unit="x-unit")
+    p = problem(
+        [*wellbeing, *assessment, *culture, x],
+        [
+            mentor("m1", themes=both),
+            mentor("m2", themes=both),
+            mentor("m3", themes=("culture",), slots=("wed-1400",)),
+        ],
+        size=SIZE,
+    )
+    inst = Instance(p)
+    state = Grouping(inst)
+
+    def blocks(*ids: str) -> list[int]:
+        return [inst.block_of[inst.index[i]] for i in ids]
+
+    def opened(k: int, theme: str, ids: tuple[str, ...]) -> None:
+        pos = inst.positions[k]
+        assert state.open_group(k, pos.frames[0], theme, pos.topics[0], blocks(*ids))
+
+    opened(0, "wellbeing", ("w0", "w1", "w2", "x"))
+    opened(1, "assessment", ("a0", "a1", "a2"))
+    opened(2, "culture", ("c0", "c1", "c2", "c3"))
+    search = NeighbourhoodSearch(state, random.Random(0))
+    hoods = [search.around_theme(7) for _ in range(5)]
+    # Whatever the draws, the one unhappy person decides.
+    hood = hoods[0]
+    assert hood is not None
+    assert hoods == [hood] * 5
+    assert hood.mentors == ("m1", "m2")
+    assert set(hood.blocks) == set(blocks("w0", "w1", "w2", "x", "a0", "a1", "a2"))
+    outcome = search.reform(hood, time.monotonic() + 10.0)
+    assert outcome.improved == 30  # x no longer misses every wish; nothing else changes
+    assert state.groups[state.where[blocks("x")[0]]].theme == "assessment"
+    assert _valid(state)
+
+
+def test_with_every_first_wish_met_there_is_no_theme_neighbourhood() -> None:
+    people = crowd("p", 4, themes=("wellbeing",))
+    inst = Instance(problem(people, [mentor("m1")], size=SIZE))
+    state = construct(inst)
+    assert len(state.groups) == 1
+    search = NeighbourhoodSearch(state, random.Random(0))
+    assert search.around_theme(8) is None
+    hood = search.choose(8)  # falls back on a neighbourhood around a group
+    assert hood is not None
+    assert hood.mentors == ("m1",)
+
+
 def test_pinned_people_and_fixed_groups_stay_where_they_are() -> None:
     people = crowd("p", 12, themes=("wellbeing",), slots=("mon-1400", "tue-1400"))
     p = problem(
