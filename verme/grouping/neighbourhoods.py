@@ -83,8 +83,12 @@ class _Formed:
 class NeighbourhoodSearch:
     """The search over one grouping: caches of who could meet where, and the loop."""
 
-    def __init__(self, state: Grouping, rng: random.Random) -> None:
+    def __init__(
+        self, state: Grouping, rng: random.Random, theme_share: float = THEME_SHARE
+    ) -> None:
         self.state = state
+        self.theme_share = theme_share
+        """The share of neighbourhoods chosen around a theme (`choose`)."""
         self.inst = inst = state.inst
         self.rng = rng
         pinned_blocks = {inst.block_of[i] for i in inst.pinned}
@@ -107,9 +111,9 @@ class NeighbourhoodSearch:
     # -- choosing ------------------------------------------------------------------------------
     def choose(self, size: int) -> Neighbourhood | None:
         """A neighbourhood of about `size` blocks: around a theme (`around_theme`) with the
-        probability `THEME_SHARE`, else (or when everyone has their first wish) around a
+        probability `theme_share`, else (or when everyone has their first wish) around a
         group (`around_group`)."""
-        if self.rng.random() < THEME_SHARE:
+        if self.rng.random() < self.theme_share:
             hood = self.around_theme(size)
             if hood is not None:
                 return hood

@@ -11,7 +11,8 @@ import pytest
 
 from bench.grouping.__main__ import PLACEABLE_SIZES, SIZES, plan, table
 from bench.grouping.generate import SLOTS, generate, generate_with_witness
-from verme.grouping import Problem, validate
+from bench.grouping.terms import penalty_terms
+from verme.grouping import Problem, solve, validate
 
 
 def fingerprint(problem: Problem) -> str:
@@ -191,3 +192,12 @@ def test_placeable_rows_say_so() -> None:
     out = table([row, {**row, "placeable": False}])
     assert out.count("| 1,000 placeable | 1 |") == 2
     assert out.count("| 1,000 | 1 |") == 2
+
+
+def test_the_penalty_terms_add_up_to_the_penalty() -> None:
+    problem = generate(60, 2)
+    solution = solve(problem, time_limit_s=2.0)
+    terms = penalty_terms(problem, solution)
+    assert sum(terms.values()) == pytest.approx(solution.penalty)
+    assert set(terms) >= {"theme_rank", "no_wish", "kind", "size", "unassigned"}
+    assert all(value >= 0 for value in terms.values())
