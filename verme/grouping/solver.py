@@ -86,19 +86,10 @@ on their own)."""
 
 SECOND_PLAN_SHARE = 0.25
 """With a second process (second.py; from 150 blocks on two cores) that bounds the whole
-problem or its regions, the market model plans until this share of the time limit and the
-search by neighbourhoods gets the rest, up to `HALF_PLAN_FROM_BLOCKS`. (Region by region the
-plan had half the limit until the search gathered neighbourhoods around themes; since then a
-quarter gains below that size: 1,000 registrants, seeds 1/2/3, 60 s, two runs each: 898/871/885
-and 939/879/887 against 1,006/905/885 twice, a tenth 999/1,028/885, 0.35 1,000/905/860; the
-placeable problems 1,155 and 804/675/655 against 862/684/712; 3,000 registrants 4,305 against
-4,477. Bounding 10,000 registrants region by region in this process instead of a second one
+problem, the market model plans until this share of the time limit and the search by
+neighbourhoods gets the rest; problems planned region by region keep half the limit for the
+plan. (Bounding 10,000 registrants region by region in this process instead of a second one
 cost 8 % in penalty: 13,111 against 12,158.)"""
-
-HALF_PLAN_FROM_BLOCKS = 5_000
-"""From this many blocks the plan keeps half of the time limit: the market model is solved
-region by region, and at 10,000 registrants a quarter left it short (11,924 penalty points
-against 11,191 with half, seed 1, 300 s; 15,649 against 12,200 on 2026-11-30)."""
 
 SECOND_MARGIN_S = 1.5
 """The second process stops this many seconds before the search does, so that its grouping
@@ -163,7 +154,7 @@ def solve(
             polish=POLISH_SHARE * limit,
             seed=seed,
         )
-        if second is not None and len(inst.blocks) < HALF_PLAN_FROM_BLOCKS:
+        if second is not None and not regional:
             plan_end = started + SECOND_PLAN_SHARE * limit
     if second is None:  # all in this process: the whole problem only up to COLUMNS_MAX_BLOCKS
         regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
