@@ -88,8 +88,9 @@ SECOND_PLAN_SHARE = 0.25
 """With a second process (second.py; from 150 blocks on two cores) that bounds the whole
 problem, the market model plans until this share of the time limit and the search by
 neighbourhoods gets the rest; problems planned region by region keep half the limit for the
-plan. (Bounding 10,000 registrants region by region in this process instead of a second one
-cost 8 % in penalty: 13,111 against 12,158.)"""
+plan (a quarter measured again at 1,000 registrants with neighbourhoods around themes: within
+1.5 % over twelve problems; docs/decisions.md). (Bounding 10,000 registrants region by region
+in this process instead of a second one cost 8 % in penalty: 13,111 against 12,158.)"""
 
 SECOND_MARGIN_S = 1.5
 """The second process stops this many seconds before the search does, so that its grouping
