@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
 from verme.grouping import Problem, Solution, solve
@@ -18,12 +18,26 @@ from verme.grouping.instance import Instance, Topic
 
 from .generate import generate
 
+TERMS = (
+    "kind",
+    "theme_rank",
+    "no_wish",
+    "size",
+    "unit_share",
+    "mentor_theme",
+    "lone_novice",
+    "no_experienced",
+    "unassigned",
+)
+"""The criteria `penalty_terms` splits a penalty into, every one of them in every answer."""
+
 
 def penalty_terms(problem: Problem, solution: Solution) -> dict[str, float]:
-    """The solution's penalty per criterion; the values add up to `solution.penalty`."""
+    """The solution's penalty per criterion of `TERMS` (0 where nothing is paid); the values
+    add up to `solution.penalty`."""
     inst = Instance(problem)
     w = inst.weights
-    terms: defaultdict[str, float] = defaultdict(float)
+    terms = dict.fromkeys(TERMS, 0.0)
     for group in solution.groups:
         k = inst.position_index[group.id]
         members = [inst.index[m] for m in group.members]
@@ -44,7 +58,7 @@ def penalty_terms(problem: Problem, solution: Solution) -> dict[str, float]:
         terms["lone_novice"] += w.lone_novice if novices == 1 else 0.0
         terms["no_experienced"] += w.no_experienced if novices == n else 0.0
     terms["unassigned"] = w.unassigned * len(solution.unassigned)
-    return dict(terms)
+    return terms
 
 
 def main(argv: Sequence[str] | None = None) -> int:
