@@ -53,6 +53,10 @@ points on average with 0.75, 970/1,138 with 1.0, 1,040/1,207 with 0; seeds 1/2).
 STALE_LIMIT = 50
 """The search ends after this many neighbourhoods in a row that were proved already."""
 
+Meet = Callable[[Grouping], Grouping | None]
+"""Called between neighbourhoods with the grouping searched; answers a cheaper grouping of the
+same instance to go on from (another process's, second.py), or None."""
+
 
 @dataclass(frozen=True)
 class Neighbourhood:
@@ -351,10 +355,28 @@ class NeighbourhoodSearch:
             self.size = max(MIN_SIZE, self.size - 8)
         return True
 
-    def run(self, end: float) -> None:
-        """Re-form neighbourhoods until `end` (monotonic)."""
-        while time.monotonic() < end - 0.2 and self.step(end):
-            pass
+    def run(self, end: float, meet: Meet | None = None) -> Grouping:
+        """Re-form neighbourhoods until `end` (monotonic). `meet`, when given, is called before
+        each neighbourhood and may hand over a cheaper grouping to go on from. Answers the
+        grouping searched last: `self.state`, which is no longer the one the search started
+        from once `meet` has handed one over."""
+        while time.monotonic() < end - 0.2:
+            if meet is not None:
+                other = meet(self.state)
+                if other is not None:
+                    self.adopt(other)
+            if not self.step(end):
+                break
+        return self.state
+
+    def adopt(self, state: Grouping) -> None:
+        """Go on from `state`, a grouping of the same instance (what was proved about the
+        neighbourhoods of the previous one no longer holds)."""
+        if state.inst is not self.inst:
+            raise ValueError("a grouping of another instance")
+        self.state = state
+        self.proved.clear()
+        self.stale = 0
 
 
 def subproblem(inst: Instance, hood: Neighbourhood) -> Problem:

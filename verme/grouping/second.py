@@ -10,6 +10,13 @@ converged) and re-forms neighbourhoods from it (neighbourhoods.py) until its dea
 that grouping. The first process meanwhile searches from the market model's plan; the better
 grouping wins.
 
+While both search, they **exchange groupings** (`Exchange`): the second process sends its
+grouping as its search begins, and from then on each side, at most every `EXCHANGE_S` seconds
+between two neighbourhoods, goes on from the other's grouping when it is cheaper and sends its
+own when it is the cheaper one. So neither spends the end of the time on a grouping the other
+has already beaten. Groupings are sent from a thread, so that a side never waits for the other
+to read (a grouping of 10,000 registrants is larger than a pipe holds).
+
 The process is started by `spawn` (nothing of the first process is shared with it but the
 problem), runs at `nice` 10 so that the first process comes first where they compete for a
 core, and is a daemon: it dies with its parent. Where no process can be started (inside a
@@ -20,15 +27,18 @@ in its own process, one after the other.
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import random
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from .columns import ColumnGeneration
-from .heuristic import Grouping, better, construct
+from .heuristic import Grouping, better, construct, pins_kept
 from .instance import Frame, Instance, Topic
 from .model import Problem
 from .neighbourhoods import NeighbourhoodSearch
@@ -42,6 +52,10 @@ ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
 of it, the most taken first) and the best polished grouping is kept: 300 registrants, seeds
 1/2/3, polished 1.5 s each: 348/368/235 at 0.5 alone, 310/359/211 best of the four
 (docs/decisions.md)."""
+
+
+EXCHANGE_S = 3.0
+"""During the search, the two processes exchange groupings at most this often (`Exchange`)."""
 
 
 @dataclass(frozen=True)
@@ -72,15 +86,91 @@ class Sketch:
         return state
 
 
+class Outbox:
+    """Sends on a connection from a thread, so that the sender never waits for a reader that is
+    busy. A grouping offered while the previous one is still on its way is not sent: the next
+    offer carries a newer one anyway."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.thread: threading.Thread | None = None
+
+    def busy(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
+
+    def offer(self, item: object) -> bool:
+        """Start sending `item`; False (and nothing sent) while the previous send is under way."""
+        if self.busy():
+            return False
+        self.thread = threading.Thread(target=self._send, args=(item,), daemon=True)
+        self.thread.start()
+        return True
+
+    def _send(self, item: object) -> None:
+        with contextlib.suppress(OSError, ValueError):  # the reader has gone: nothing to do
+            self.connection.send(item)
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Wait for the send under way (at most `seconds`); True when none is left."""
+        if self.thread is not None:
+            self.thread.join(seconds)
+        return not self.busy()
+
+
+class Exchange:
+    """One side's part in the exchange of groupings during the search: a `Meet` for
+    `NeighbourhoodSearch.run` (neighbourhoods.py).
+
+    At most every `every` seconds it looks at the other side's latest grouping (`receive`): when
+    that is cheaper, the search goes on from it; otherwise its own grouping is sent when it is
+    cheaper than the other's and than what it sent last. It sends nothing before it has heard
+    from the other side, so nothing waits in a pipe that nobody reads."""
+
+    def __init__(
+        self, outbox: Outbox, receive: Callable[[], Sketch | None], every: float = EXCHANGE_S
+    ) -> None:
+        self.outbox = outbox
+        self.receive = receive
+        self.every = every
+        self.next = 0.0
+        self.sent = math.inf
+        """The penalty of the grouping sent last."""
+        self.taken = 0
+        """How many times the search went on from the other side's grouping."""
+
+    def __call__(self, state: Grouping) -> Grouping | None:
+        now = time.monotonic()
+        if now < self.next:
+            return None
+        self.next = now + self.every
+        theirs = self.receive()
+        if theirs is None:
+            return None
+        mine = state.penalty()
+        if theirs.penalty < mine - 1e-6:
+            other = theirs.grouping(state.inst)
+            if other is not None and pins_kept(other) and other.penalty() < mine - 1e-6:
+                self.taken += 1
+                return other
+        elif mine < min(self.sent, theirs.penalty) - 1e-6 and self.outbox.offer(Sketch.of(state)):
+            self.sent = mine
+        return None
+
+
 class SecondProcess:
     """A running second process and what it has sent so far."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, results: Connection) -> None:
+    def __init__(
+        self, process: multiprocessing.process.BaseProcess, results: Connection, orders: Connection
+    ) -> None:
         self.process = process
         self.results = results
+        self.outbox = Outbox(orders)
+        """Groupings for the second process while both search (`exchange`)."""
         self.bounds: dict[str, RegionBound] = {}
         """Each region's bound (or the whole problem's, under `WHOLE`) as it arrives."""
         self.sketch: Sketch | None = None
+        """The grouping it sent last (during its search, then its final one)."""
         self.finished = False
         """The process has sent everything it will send."""
 
@@ -94,19 +184,31 @@ class SecondProcess:
         refuses)."""
         context = multiprocessing.get_context("spawn")
         results, sender = context.Pipe(duplex=False)
+        inbox, orders = context.Pipe(duplex=False)
         process = context.Process(
             target=_run,
-            args=(problem, time.time() + max(0.0, seconds), sender, whole, polish, seed),
+            args=(problem, time.time() + max(0.0, seconds), sender, inbox, whole, polish, seed),
             daemon=True,
         )
         try:
             process.start()
         except (AssertionError, OSError):  # "daemonic processes are not allowed to have children"
             results.close()
+            orders.close()
             return None
         finally:
             sender.close()
-        return cls(process, results)
+            inbox.close()
+        return cls(process, results, orders)
+
+    def exchange(self) -> Exchange:
+        """This process's side of the exchange of groupings with the second one's search."""
+
+        def receive() -> Sketch | None:
+            self.poll()
+            return self.sketch
+
+        return Exchange(self.outbox, receive)
 
     def poll(self) -> None:
         """Take in whatever has arrived, without waiting."""
@@ -138,12 +240,23 @@ class SecondProcess:
                 self.process.terminate()
             self.process.join(wait)
             self.results.close()
+            # A send under way ends once the process is gone; its connection is closed only
+            # then, so that the thread never writes to a closed (and perhaps reused) descriptor.
+            if self.outbox.wait(wait):
+                self.outbox.connection.close()
 
 
 def _run(
-    problem: Problem, deadline: float, sender: Connection, whole: bool, polish: float, seed: int
+    problem: Problem,
+    deadline: float,
+    sender: Connection,
+    inbox: Connection,
+    whole: bool,
+    polish: float,
+    seed: int,
 ) -> None:
-    """The second process: bounds first, each sent at once; then the search; then None."""
+    """The second process: bounds first, each sent at once; then the search, exchanging
+    groupings with the first process (`inbox` brings the first's); then its grouping and None."""
     end = time.monotonic() + (deadline - time.time())  # wall clock -> this process's clock
     with contextlib.suppress(OSError):
         os.nice(10)
@@ -174,7 +287,22 @@ def _run(
         for candidate in candidates:
             if candidate is not None:
                 state = better(state, candidate, end, polish, rng)
-        NeighbourhoodSearch(state, rng).run(end)
+        outbox = Outbox(sender)
+        outbox.offer(Sketch.of(state))  # the search begins: the first process may send now
+        latest: list[Sketch] = []
+
+        def receive() -> Sketch | None:
+            with contextlib.suppress(EOFError, OSError):
+                while inbox.poll():
+                    item = inbox.recv()
+                    if isinstance(item, Sketch):
+                        latest[:] = [item]
+            return latest[0] if latest else None
+
+        exchange = Exchange(outbox, receive)
+        exchange.sent = state.penalty()
+        state = NeighbourhoodSearch(state, rng).run(end, meet=exchange)
+        outbox.wait()
         sender.send(Sketch.of(state))
     sender.send(None)
     sender.close()

@@ -227,7 +227,8 @@ def solve(
         lower = max(lower, _search_whole(state, search_end, lower, report))
     else:
         report("re-forming neighbourhoods by column generation")
-        NeighbourhoodSearch(state, rng).run(search_end)
+        meet = second.exchange() if second is not None else None
+        state = NeighbourhoodSearch(state, rng).run(search_end, meet=meet)
     if second is not None:
         report("collecting the second process's bound and grouping")
         second.collect(wait=SECOND_MARGIN_S + 0.5)

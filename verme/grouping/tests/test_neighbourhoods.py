@@ -254,3 +254,27 @@ def test_a_mentor_with_a_pinned_person_in_one_of_two_groups_is_left_as_they_are(
     assert state.where[inst.block_of[inst.index["p0"]]] == inst.position_index["m2-1"]
     assert {k: set(g.members) for k, g in state.groups.items() if k in held} == held
     assert _valid(state)
+
+
+def test_the_search_goes_on_from_a_cheaper_grouping_it_is_handed() -> None:
+    p = problem(crowd("p", 12), [mentor("m1", capacity=3)], size=SIZE)
+    inst = Instance(p)
+    start, cheaper = Grouping(inst), construct(inst)  # everyone unplaced, and the greedy's
+    assert cheaper.penalty() < start.penalty()
+    handed_over = cheaper.penalty()
+    handed: list[Grouping] = []
+
+    def meet(state: Grouping) -> Grouping | None:
+        if handed:
+            return None
+        handed.append(cheaper)
+        return cheaper
+
+    search = NeighbourhoodSearch(start, random.Random(0))
+    result = search.run(time.monotonic() + 2.0, meet=meet)
+    assert result is search.state is cheaper
+    assert result.penalty() <= handed_over
+    assert start.penalty() == Grouping(inst).penalty()  # the grouping left behind is untouched
+    assert _valid(result)
+    with pytest.raises(ValueError, match="another instance"):
+        search.adopt(Grouping(Instance(p)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 
 import pytest
@@ -12,9 +13,10 @@ import pytest
 from verme.grouping import Problem, SizeRule, solve, validate
 from verme.grouping import solver as solver_module
 from verme.grouping.columns import ColumnGeneration
+from verme.grouping.heuristic import Grouping, construct
 from verme.grouping.instance import Instance
 from verme.grouping.regional import bound_regions
-from verme.grouping.second import WHOLE, SecondProcess, Sketch
+from verme.grouping.second import WHOLE, Exchange, Outbox, SecondProcess, Sketch
 from verme.grouping.solver import _solution
 
 from .make import crowd, mentor, problem
@@ -126,3 +128,90 @@ def _start_in_daemon(sender: Connection) -> None:
     p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
     started = SecondProcess.start(p, 1.0, whole=False, polish=0.0)
     sender.send("no second process" if started is None else "a second process")
+
+
+def _inbox(connection: Connection) -> list[Sketch]:
+    """Every grouping waiting on `connection`."""
+    items: list[Sketch] = []
+    while connection.poll(1.0):
+        item = connection.recv()
+        assert isinstance(item, Sketch)
+        items.append(item)
+    return items
+
+
+def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when_cheaper() -> None:
+    p = _two_regions()
+    inst = Instance(p)
+    cheap, costly = construct(inst), Grouping(inst)  # the greedy's, and everyone unplaced
+    assert cheap.penalty() < costly.penalty()
+    context = multiprocessing.get_context("spawn")
+    to_first, from_second = context.Pipe(duplex=False)  # (reader, writer)
+    to_second, from_first = context.Pipe(duplex=False)
+    heard_by_first: list[Sketch] = []
+    heard_by_second: list[Sketch] = []
+
+    def receiver(connection: Connection, heard: list[Sketch]) -> Callable[[], Sketch | None]:
+        def receive() -> Sketch | None:
+            heard.extend(_inbox_now(connection))
+            return heard[-1] if heard else None
+
+        return receive
+
+    second_outbox = Outbox(from_second)
+    first = Exchange(Outbox(from_first), receiver(to_first, heard_by_first), every=0.0)
+    second = Exchange(second_outbox, receiver(to_second, heard_by_second), every=0.0)
+
+    # Before the second side's search has begun, the first sends nothing.
+    assert first(cheap) is None
+    assert not to_second.poll(0.2)
+    # The second begins from the costly grouping and says so; the first's is cheaper: it is sent,
+    # once.
+    second_outbox.offer(Sketch.of(costly))
+    assert second_outbox.wait(5.0)
+    second.sent = costly.penalty()
+    assert first(cheap) is None
+    assert first(cheap) is None
+    sent = _inbox(to_second)
+    assert [item.penalty for item in sent] == [cheap.penalty()]
+    heard_by_second.extend(sent)
+    # The second goes on from the first's grouping; the first never takes the costlier one.
+    taken = second(costly)
+    assert taken is not None
+    assert taken is not cheap
+    assert taken.penalty() == cheap.penalty()
+    assert validate(p, _solution(taken, 0.0, 0.0)) == []
+    assert (second.taken, first.taken) == (1, 0)
+    assert second(taken) is None
+    assert not to_first.poll(0.2)  # no cheaper than what it heard: nothing sent back
+
+
+def _inbox_now(connection: Connection) -> list[Sketch]:
+    items: list[Sketch] = []
+    while connection.poll():
+        item = connection.recv()
+        assert isinstance(item, Sketch)
+        items.append(item)
+    return items
+
+
+def test_the_first_process_goes_on_from_the_second_process_grouping_while_both_search() -> None:
+    p = _two_regions()
+    inst = Instance(p)
+    second = SecondProcess.start(p, 6.0, whole=True, polish=0.2)
+    assert second is not None
+    exchange = second.exchange()
+    exchange.every = 0.0
+    costly = Grouping(inst)
+    taken = None
+    until = time.monotonic() + 20.0
+    while taken is None and time.monotonic() < until:
+        taken = exchange(costly)
+        time.sleep(0.05)
+    assert taken is not None
+    assert taken.penalty() < costly.penalty()
+    assert validate(p, _solution(taken, 0.0, 0.0)) == []
+    second.collect(wait=20.0)
+    assert second.finished
+    assert second.sketch is not None
+    assert second.sketch.penalty <= taken.penalty()
