@@ -8,8 +8,8 @@ generation over whole groups for the bound and a grouping dived (up to 150 block
 from its LP, and above that the same region by region until half the time limit; the market
 model's plan and bound; local search; up to 150 blocks, branch and price, which returns at once
 when it proves the grouping optimal, then HiGHS on the whole exact model; from 150 blocks,
-neighbourhoods re-formed by column generation for the time left. The better of the two
-processes' groupings is kept."""
+neighbourhoods re-formed by column generation for the time left, exchanging groupings with the
+second process's search (second.py). The better of the two processes' groupings is kept."""
 
 from __future__ import annotations
 
