@@ -130,10 +130,10 @@ def _start_in_daemon(sender: Connection) -> None:
     sender.send("no second process" if started is None else "a second process")
 
 
-def _inbox(connection: Connection) -> list[Sketch]:
-    """Every grouping waiting on `connection`."""
+def _inbox(connection: Connection, wait: float = 1.0) -> list[Sketch]:
+    """Every grouping waiting on `connection` (each waited for at most `wait` seconds)."""
     items: list[Sketch] = []
-    while connection.poll(1.0):
+    while connection.poll(wait):
         item = connection.recv()
         assert isinstance(item, Sketch)
         items.append(item)
@@ -153,7 +153,7 @@ def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when
 
     def receiver(connection: Connection, heard: list[Sketch]) -> Callable[[], Sketch | None]:
         def receive() -> Sketch | None:
-            heard.extend(_inbox_now(connection))
+            heard.extend(_inbox(connection, wait=0.0))
             return heard[-1] if heard else None
 
         return receive
@@ -184,15 +184,6 @@ def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when
     assert (second.taken, first.taken) == (1, 0)
     assert second(taken) is None
     assert not to_first.poll(0.2)  # no cheaper than what it heard: nothing sent back
-
-
-def _inbox_now(connection: Connection) -> list[Sketch]:
-    items: list[Sketch] = []
-    while connection.poll():
-        item = connection.recv()
-        assert isinstance(item, Sketch)
-        items.append(item)
-    return items
 
 
 def test_the_first_process_goes_on_from_the_second_process_grouping_while_both_search() -> None:
