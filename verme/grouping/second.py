@@ -123,8 +123,8 @@ class Exchange:
 
     At most every `every` seconds it looks at the other side's latest grouping (`receive`): when
     that is cheaper, the search goes on from it; otherwise its own grouping is sent when it is
-    cheaper than the other's and than what it sent last. It sends nothing before it has heard
-    from the other side, so nothing waits in a pipe that nobody reads."""
+    cheaper than the other's and than what it sent last. Apart from `announce`, it sends nothing
+    before it has heard from the other side, so nothing waits in a pipe that nobody reads."""
 
     def __init__(
         self, outbox: Outbox, receive: Callable[[], Sketch | None], every: float = EXCHANGE_S
@@ -137,6 +137,11 @@ class Exchange:
         """The penalty of the grouping sent last."""
         self.taken = 0
         """How many times the search went on from the other side's grouping."""
+
+    def announce(self, state: Grouping) -> None:
+        """Send `state` as the search begins, unheard: the other side may send from now on."""
+        if self.outbox.offer(Sketch.of(state)):
+            self.sent = state.penalty()
 
     def __call__(self, state: Grouping) -> Grouping | None:
         now = time.monotonic()
@@ -287,8 +292,6 @@ def _run(
         for candidate in candidates:
             if candidate is not None:
                 state = better(state, candidate, end, polish, rng)
-        outbox = Outbox(sender)
-        outbox.offer(Sketch.of(state))  # the search begins: the first process may send now
         latest: list[Sketch] = []
 
         def receive() -> Sketch | None:
@@ -299,10 +302,10 @@ def _run(
                         latest[:] = [item]
             return latest[0] if latest else None
 
-        exchange = Exchange(outbox, receive)
-        exchange.sent = state.penalty()
+        exchange = Exchange(Outbox(sender), receive)
+        exchange.announce(state)
         state = NeighbourhoodSearch(state, rng).run(end, meet=exchange)
-        outbox.wait()
+        exchange.outbox.wait()
         sender.send(Sketch.of(state))
     sender.send(None)
     sender.close()

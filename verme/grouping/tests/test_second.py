@@ -167,9 +167,8 @@ def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when
     assert not to_second.poll(0.2)
     # The second begins from the costly grouping and says so; the first's is cheaper: it is sent,
     # once.
-    second_outbox.offer(Sketch.of(costly))
+    second.announce(costly)
     assert second_outbox.wait(5.0)
-    second.sent = costly.penalty()
     assert first(cheap) is None
     assert first(cheap) is None
     sent = _inbox(to_second)
