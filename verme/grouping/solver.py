@@ -214,6 +214,10 @@ def solve(
             improve(planned, min(search_end, time.monotonic() + 0.05 * limit), rng)
         if planned.penalty() < state.penalty():
             state = planned
+    if second is not None:
+        # The second process's grouping, when it has sent one that is cheaper, is the one
+        # polished and searched from (docs/decisions.md, 2026-12-03).
+        state = cheaper_sent(second, state)
     report("improving by local search")
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
     if generation is not None and state.penalty() > lower + 1e-6:
@@ -236,13 +240,21 @@ def solve(
         whole = by_region.pop(WHOLE, None)
         if whole is not None:
             lower = max(lower, whole.bound)
-        other = second.sketch.grouping(inst) if second.sketch is not None else None
-        if other is not None and pins_kept(other) and other.penalty() < state.penalty():
-            state = other
+        state = cheaper_sent(second, state)
     if by_region and plan.by_region:  # planned region by region: every region's market bound
         lower = max(lower, combined_bound(plan.by_region, by_region))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
+
+
+def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:
+    """The grouping the second process sent last, when there is one that keeps every pin and
+    is cheaper than `state`; otherwise `state`."""
+    second.poll()
+    other = second.sketch.grouping(state.inst) if second.sketch is not None else None
+    if other is not None and pins_kept(other) and other.penalty() < state.penalty():
+        return other
+    return state
 
 
 def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:

@@ -17,7 +17,7 @@ from verme.grouping.heuristic import Grouping, construct
 from verme.grouping.instance import Instance
 from verme.grouping.regional import bound_regions
 from verme.grouping.second import WHOLE, Exchange, Outbox, SecondProcess, Sketch
-from verme.grouping.solver import _solution
+from verme.grouping.solver import _solution, cheaper_sent
 
 from .make import crowd, mentor, problem
 
@@ -205,3 +205,27 @@ def test_the_first_process_goes_on_from_the_second_process_grouping_while_both_s
     assert second.finished
     assert second.sketch is not None
     assert second.sketch.penalty <= taken.penalty()
+
+
+def test_before_its_local_search_the_first_process_takes_the_second_grouping_if_cheaper() -> None:
+    p = _two_regions()
+    inst = Instance(p)
+    second = SecondProcess.start(p, 6.0, whole=True, polish=0.2)
+    assert second is not None
+    costly = Grouping(inst)  # everyone unplaced
+    # Nothing sent yet: the solver keeps its own grouping.
+    assert cheaper_sent(second, costly) is costly
+    until = time.monotonic() + 20.0
+    while second.sketch is None and time.monotonic() < until:
+        time.sleep(0.05)
+        second.poll()
+    assert second.sketch is not None
+    taken = cheaper_sent(second, costly)
+    assert taken is not costly
+    assert taken.penalty() == second.sketch.penalty < costly.penalty()
+    assert validate(p, _solution(taken, 0.0, 0.0)) == []
+    # A grouping as cheap as the one sent is kept, not swapped for it (only for a cheaper one
+    # the second process may have sent since).
+    kept = cheaper_sent(second, taken)
+    assert kept is taken or kept.penalty() < taken.penalty()
+    second.collect(wait=20.0)
