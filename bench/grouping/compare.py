@@ -42,14 +42,16 @@ class Case:
         return f"{self.size:,} {kind}seed {self.seed}"
 
 
-def solve_in(checkout: Path, problem: Path, solution: Path, time_limit: float) -> None:
-    """Run the optimiser of `checkout` on `problem`, writing `solution`.
+def require_checkout(path: Path) -> None:
+    """Refuse a directory that is not a checkout of Verme: `solve_in` imports the checkout's own
+    `verme` because it is the working directory, which comes first on the path, and an installed
+    `verme` would answer for a directory without one (one code compared with itself)."""
+    if not (path / "verme" / "grouping" / "__main__.py").is_file():
+        raise ValueError(f"{path} is not a checkout of Verme (no verme/grouping/__main__.py)")
 
-    The checkout's own `verme` is imported because it is the working directory, which comes
-    first on the path; an installed `verme` would answer for a directory without one, so such a
-    directory is refused."""
-    if not (checkout / "verme" / "grouping" / "__main__.py").is_file():
-        raise ValueError(f"{checkout} is not a checkout of Verme (no verme/grouping/__main__.py)")
+
+def solve_in(checkout: Path, problem: Path, solution: Path, time_limit: float) -> None:
+    """Run the optimiser of `checkout` on `problem`, writing `solution`."""
     command = [
         sys.executable,
         "-m",
@@ -78,6 +80,8 @@ def compare(
     old: Path, new: Path, cases: Sequence[Case], runs: int, time_limit: float, work: Path
 ) -> dict[Case, tuple[list[float], list[float]]]:
     """Penalty points per case: (OLD's runs, NEW's runs), the two taking turns."""
+    for checkout in (old, new):
+        require_checkout(checkout)
     results: dict[Case, tuple[list[float], list[float]]] = {c: ([], []) for c in cases}
     for case in cases:
         data = problem_to_dict(generate(case.size, case.seed, placeable=case.placeable))
@@ -160,8 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the penalties to this file")
     args = parser.parse_args(argv)
     for checkout in (args.old, args.new):
-        if not (checkout / "verme" / "grouping" / "__main__.py").is_file():
-            parser.error(f"{checkout} is not a checkout of Verme (no verme/grouping/__main__.py)")
+        try:
+            require_checkout(checkout)
+        except ValueError as error:
+            parser.error(str(error))
     kinds = {"no": (False,), "also": (False, True), "only": (True,)}[args.placeable]
     cases = [Case(args.size, s, p) for p in kinds for s in _seeds(args.seeds)]
     with tempfile.TemporaryDirectory(prefix="verme-compare-") as work:
