@@ -8,7 +8,7 @@ from verme.grouping import Problem, SizeRule, solve, validate
 from verme.grouping.aggregate import solve_plan
 from verme.grouping.instance import Instance
 
-from .make import crowd, mentor, problem
+from .make import crowd, mentor, person, problem
 
 
 def _apart_problem() -> tuple[Problem, Instance]:
@@ -40,3 +40,29 @@ def test_the_solver_proves_optimality_when_the_cut_closes_the_gap() -> None:
     assert solution.penalty == 100.0
     assert solution.penalty_bound == 100.0
     assert solution.status == "optimal"
+
+
+def test_one_person_who_cannot_be_placed_costs_the_unplaced_weight_and_no_more() -> None:
+    # HiGHS's presolve (its doubleton-equation rule) once answered 101.5 here, "optimal": a
+    # bound above the only grouping there is (found by the generated tests).
+    alone = person(
+        "p0",
+        themes=(),
+        years=0.0,
+        level="primary",
+        slots=("wed-1400", "tue-1400", "mon-1400"),
+    )
+    p = problem(
+        [alone],
+        [
+            mentor("m0", slots=("tue-1400", "mon-1400"), unit=None),
+            mentor("m1", slots=("wed-1400", "tue-1400", "mon-1400"), unit=None),
+        ],
+        size=SizeRule(min=2, max=4, target=3),
+    )
+    inst = Instance(p)
+    plan = solve_plan(inst, time.monotonic() + 5.0)
+    assert plan.bound == plan.value == 100.0
+    assert solve_plan(inst, time.monotonic() + 5.0, region=("north",)).bound == 100.0
+    solution = solve(p, time_limit_s=5.0)
+    assert solution.penalty == solution.penalty_bound == 100.0
