@@ -32,6 +32,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -83,11 +84,24 @@ def branch_and_price(
     root_bound: float,
     deadline: float,
     rng: random.Random | None = None,
+    offered: Callable[[], Grouping | None] | None = None,
 ) -> Proof:
-    """Search the tree until `deadline` (monotonic) for a grouping better than `incumbent`."""
+    """Search the tree until `deadline` (monotonic) for a grouping better than `incumbent`.
+
+    `offered`, when given, is asked between nodes for a grouping found elsewhere (the second
+    process's search, second.py); one cheaper than the incumbent becomes the incumbent, so that
+    the tree prunes against it."""
     cg.simplex_strategy = DUAL_SIMPLEX
     best: Grouping | None = None
+
+    def take_offer() -> None:
+        nonlocal best, incumbent
+        other = offered() if offered is not None else None
+        if other is not None and other.penalty() < incumbent - 1e-6:
+            best, incumbent = other, other.penalty()
+
     for _ in range(CUT_ROUNDS):
+        take_offer()
         solved = _solve_node(cg, Rules(), deadline, incumbent)
         if solved is None:
             break
@@ -106,6 +120,7 @@ def branch_and_price(
     unresolved: list[float] = []
     nodes = 0
     while heap:
+        take_offer()
         parent, _, _, rules = heapq.heappop(heap)
         if parent >= incumbent - 1e-6:
             continue
@@ -142,6 +157,7 @@ def branch_and_price(
         for child in children:
             pushed += 1
             heapq.heappush(heap, (bound, depth, pushed, child))
+    take_offer()
     open_bounds = [b for b, _, _, _ in heap] + unresolved
     lower = min([incumbent, *open_bounds])
     return Proof(

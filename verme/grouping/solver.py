@@ -65,6 +65,11 @@ DIVE_MAX_BLOCKS = 150
 """Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
 second, and the best grouping found in two of three seeds; at 300 a dive took over 30 s)."""
 
+SMALL_SECOND_MIN_BLOCKS = 100
+"""From this many blocks up to `DIVE_MAX_BLOCKS`, on two cores, the second process searches by
+neighbourhoods (second.py) while this one dives and proves by branch and price; the tree prunes
+against the second process's groupings as they arrive."""
+
 PLAN_SHARE_BEFORE_PROOF = 0.05
 """Up to `DIVE_MAX_BLOCKS` blocks, after converged column generation, the market model plans
 for this share of the time left and branch and price gets most of the rest (60 registrants,
@@ -92,6 +97,9 @@ neighbourhoods gets the rest; problems planned region by region keep half the li
 plan (a quarter measured again at 1,000 registrants with neighbourhoods around themes: within
 1.5 % over twelve problems; docs/decisions.md). (Bounding 10,000 registrants region by region
 in this process instead of a second one cost 8 % in penalty: 13,111 against 12,158.)"""
+
+PROVED_WAIT_S = 0.2
+"""Seconds the second process is given to stop once the grouping is proved optimal."""
 
 SECOND_MARGIN_S = 1.5
 """The second process stops this many seconds before the search does, so that its grouping
@@ -147,7 +155,10 @@ def solve(
     )
     regional = len(inst.blocks) > whole_max and applies(inst)
     second: SecondProcess | None = None
-    if not small and (len(inst.blocks) <= whole_max or regional) and two_cores:
+    searched_beside = small and len(inst.blocks) >= SMALL_SECOND_MIN_BLOCKS
+    if two_cores and (
+        searched_beside or (not small and (len(inst.blocks) <= whole_max or regional))
+    ):
         report("bounding and searching in a second process")
         second = SecondProcess.start(
             problem,
@@ -156,11 +167,11 @@ def solve(
             polish=POLISH_SHARE * limit,
             seed=seed,
         )
-        if second is not None and not regional:
+        if second is not None and not regional and not small:
             plan_end = started + SECOND_PLAN_SHARE * limit
     if second is None:  # all in this process: the whole problem only up to COLUMNS_MAX_BLOCKS
         regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
-    if second is None and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
+    if (second is None or small) and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
         report("bounding by column generation over whole groups")
         generation = ColumnGeneration(inst)
         # Without capped unplaced costs up to DIVE_MAX_BLOCKS: they save nothing there (under
@@ -223,7 +234,13 @@ def solve(
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
     if generation is not None and state.penalty() > lower + 1e-6:
         report("proving by branch and price")
-        proof = branch_and_price(generation, state.penalty(), lower, search_end, rng)
+        offered = None
+        if second is not None:
+            second.exchange().announce(state)  # from now on the second process sends its own
+            offered = sent_by(second, inst)
+        proof = branch_and_price(
+            generation, state.penalty(), lower, search_end, rng, offered=offered
+        )
         lower = max(lower, proof.bound)
         if proof.grouping is not None:
             state = proof.grouping
@@ -236,7 +253,8 @@ def solve(
         state = NeighbourhoodSearch(state, rng).run(search_end, meet=meet)
     if second is not None:
         report("collecting the second process's bound and grouping")
-        second.collect(wait=SECOND_MARGIN_S + 0.5)
+        proved = state.penalty() <= lower + 1e-6  # nothing it sends can be better
+        second.collect(wait=PROVED_WAIT_S if proved else SECOND_MARGIN_S + 0.5)
         by_region = dict(second.bounds)
         whole = by_region.pop(WHOLE, None)
         if whole is not None:
@@ -246,6 +264,23 @@ def solve(
         lower = max(lower, combined_bound(plan.by_region, by_region))
     report("writing explanations")
     return _solution(state, lower, time.monotonic() - started)
+
+
+def sent_by(second: SecondProcess, inst: Instance) -> Callable[[], Grouping | None]:
+    """Asks for the grouping the second process sent last, if one has arrived that keeps
+    every pin (each one rebuilt only once)."""
+    seen: list[object] = [None]
+
+    def offered() -> Grouping | None:
+        second.poll()
+        sketch = second.sketch
+        if sketch is None or sketch is seen[0]:
+            return None
+        seen[0] = sketch
+        other = sketch.grouping(inst)
+        return other if other is not None and pins_kept(other) else None
+
+    return offered
 
 
 def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -155,3 +156,42 @@ def test_a_triangle_the_lp_splits_in_halves_is_closed_by_one_cut() -> None:
     # proves: no node is searched.
     assert proof.grouping is not None
     assert proof.nodes == 0
+
+
+def test_the_tree_takes_a_cheaper_grouping_offered_between_nodes_and_ignores_a_costlier() -> None:
+    p = generate(60, 2)
+    inst = Instance(p)
+    start = construct(inst)
+    asked: list[int] = []
+
+    def once(grouping: Grouping) -> Callable[[], Grouping | None]:
+        def offered() -> Grouping | None:
+            asked.append(1)
+            return grouping if len(asked) == 1 else None
+
+        return offered
+
+    generation = ColumnGeneration(inst)
+    root = generation.generate(time.monotonic() + 10.0)
+    # Given a far worse incumbent, the offer becomes the one to beat (and is kept unless the
+    # tree beats it).
+    worse = start.penalty() + 50.0
+    proof = branch_and_price(
+        generation, worse, root.bound, time.monotonic() + 10.0, offered=once(start)
+    )
+    assert asked
+    assert proof.grouping is not None
+    assert proof.penalty <= start.penalty()
+    assert abs(proof.grouping.penalty() - proof.penalty) < 1e-6
+    assert proof.bound <= proof.penalty
+    # An offer no cheaper than the incumbent changes nothing.
+    asked.clear()
+    generation = ColumnGeneration(inst)
+    root = generation.generate(time.monotonic() + 10.0)
+    better_than_start = start.penalty() - 1.0
+    proof = branch_and_price(
+        generation, better_than_start, root.bound, time.monotonic() + 10.0, offered=once(start)
+    )
+    assert asked
+    assert proof.grouping is None or proof.grouping.penalty() < better_than_start
+    assert proof.penalty <= better_than_start

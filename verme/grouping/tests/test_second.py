@@ -92,6 +92,20 @@ def test_the_solver_keeps_every_rule_and_the_bound_with_a_second_process() -> No
         assert solution.penalty_bound >= sum(b.bound for b in in_process.values())
 
 
+def test_beside_branch_and_price_a_second_process_searches_and_every_rule_holds() -> None:
+    # Small problems (up to DIVE_MAX_BLOCKS) are dived into and proved here; from
+    # SMALL_SECOND_MIN_BLOCKS the second process searches beside the tree.
+    p = _two_regions()
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "SMALL_SECOND_MIN_BLOCKS", 0)
+        solution = solve(p, time_limit_s=8.0, progress=lambda _, message: messages.append(message))
+    assert "bounding and searching in a second process" in messages
+    assert "diving from the LP to a grouping" in messages
+    assert validate(p, solution) == []
+    assert solution.penalty_bound <= solution.penalty
+
+
 def test_a_second_process_that_gets_no_time_reports_nothing() -> None:
     p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
     second = SecondProcess.start(p, 0.0, whole=False, polish=0.0)
