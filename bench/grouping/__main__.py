@@ -25,10 +25,18 @@ from .baselines import random_groups, spreadsheet
 from .generate import generate, generate_with_witness
 
 SIZES = (60, 300, 1000, 3000, 10000)
-TIME_LIMITS = {60: 30.0, 300: 30.0, 1000: 60.0, 3000: 120.0, 10000: 300.0}
+TIME_LIMITS = ((300, 30.0), (1000, 60.0), (3000, 120.0))
+"""Default seconds per run: up to 300 registrants 30 s, up to 1,000 60 s, up to 3,000 120 s."""
+LARGE_TIME_LIMIT = 300.0
+"""Default seconds per run above those sizes."""
 PLACEABLE_SIZES = (1000,)
 QUICK_SIZES = (60,)
 QUICK_TIME_LIMIT = 10.0
+
+
+def default_time_limit(size: int) -> float:
+    """The seconds a run of `size` registrants gets unless told (`--time-limit`)."""
+    return next((limit for most, limit in TIME_LIMITS if size <= most), LARGE_TIME_LIMIT)
 
 
 def shares(problem: Problem, solution: Solution) -> dict[str, Any]:
@@ -206,8 +214,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit",
         type=float,
-        help="seconds per run for every size (default: 30 up to 300, 60 at 1,000, "
-        "120 at 3,000, 300 at 10,000)",
+        help="seconds per run for every size (default: 30 up to 300 registrants, 60 up to "
+        "1,000, 120 up to 3,000, 300 above)",
     )
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
@@ -220,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results = []
     for size, seed, placeable in plan(args):
-        limit = args.time_limit or (QUICK_TIME_LIMIT if args.quick else TIME_LIMITS.get(size, 60.0))
+        limit = args.time_limit or (QUICK_TIME_LIMIT if args.quick else default_time_limit(size))
         kind = " (placeable)" if placeable else ""
         print(f"running {size} registrants{kind}, seed {seed}, limit {limit:g} s", file=sys.stderr)
         result = _run_in_subprocess(size, seed, limit, placeable)

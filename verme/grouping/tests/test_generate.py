@@ -9,7 +9,7 @@ from collections import Counter
 
 import pytest
 
-from bench.grouping.__main__ import PLACEABLE_SIZES, SIZES, plan, table
+from bench.grouping.__main__ import PLACEABLE_SIZES, SIZES, default_time_limit, plan, table
 from bench.grouping.generate import SLOTS, generate, generate_with_witness
 from bench.grouping.terms import TERMS, penalty_terms
 from verme.grouping import Problem, solve, validate
@@ -201,3 +201,10 @@ def test_the_penalty_terms_add_up_to_the_penalty() -> None:
     assert sum(terms.values()) == pytest.approx(solution.penalty)
     assert list(terms) == list(TERMS)  # every criterion, paid or not
     assert all(value >= 0 for value in terms.values())
+
+
+def test_sizes_between_the_benchmark_sizes_get_the_time_limit_of_their_band() -> None:
+    assert [default_time_limit(n) for n in (60, 150, 300)] == [30.0, 30.0, 30.0]
+    assert [default_time_limit(n) for n in (301, 1000)] == [60.0, 60.0]
+    assert [default_time_limit(n) for n in (2000, 3000)] == [120.0, 120.0]
+    assert [default_time_limit(n) for n in (3001, 10000)] == [300.0, 300.0]
