@@ -10,7 +10,9 @@ model's plan and bound; local search (on the second process's grouping instead, 
 sent one that is cheaper than the plan's); up to 150 blocks, branch and price, which returns at
 once when it proves the grouping optimal, then HiGHS on the whole exact model; from 150 blocks,
 neighbourhoods re-formed by column generation for the time left, exchanging groupings with the
-second process's search (second.py). The better of the two processes' groupings is kept."""
+second process's search (second.py). From 100 to 150 blocks the second process searches beside
+the dive and branch and price, and the tree prunes against its groupings. The better of the two
+processes' groupings is kept."""
 
 from __future__ import annotations
 
