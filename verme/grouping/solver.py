@@ -39,7 +39,7 @@ from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
 from .neighbourhoods import NeighbourhoodSearch
 from .regional import RegionBound, applies, bound_regions, combined_bound, rounded
-from .second import ROUNDING_THRESHOLDS, WHOLE, SecondProcess
+from .second import ROUNDING_THRESHOLDS, WHOLE, SecondProcess, Sketch
 
 DEFAULT_TIME_LIMIT_S = 30.0
 FULL_MODEL_MAX_PAIRS = 25_000
@@ -269,16 +269,17 @@ def solve(
 
 
 def sent_by(second: SecondProcess, inst: Instance) -> Callable[[], Grouping | None]:
-    """Asks for the grouping the second process sent last, if one has arrived that keeps
-    every pin (each one rebuilt only once)."""
-    seen: list[object] = [None]
+    """Asks for the grouping the second process sent last: None until a new one has arrived,
+    then that one if it keeps every pin (each grouping sent is rebuilt once)."""
+    seen: Sketch | None = None
 
     def offered() -> Grouping | None:
+        nonlocal seen
         second.poll()
         sketch = second.sketch
-        if sketch is None or sketch is seen[0]:
+        if sketch is None or sketch is seen:
             return None
-        seen[0] = sketch
+        seen = sketch
         other = sketch.grouping(inst)
         return other if other is not None and pins_kept(other) else None
 

@@ -17,7 +17,7 @@ from verme.grouping.heuristic import Grouping, construct
 from verme.grouping.instance import Instance
 from verme.grouping.regional import bound_regions
 from verme.grouping.second import WHOLE, Exchange, Outbox, SecondProcess, Sketch
-from verme.grouping.solver import _solution, cheaper_sent
+from verme.grouping.solver import _solution, cheaper_sent, sent_by
 
 from .make import crowd, mentor, problem
 
@@ -242,4 +242,25 @@ def test_before_its_local_search_the_first_process_takes_the_second_grouping_if_
     # the second process may have sent since).
     kept = cheaper_sent(second, taken)
     assert kept is taken or kept.penalty() < taken.penalty()
+    second.collect(wait=20.0)
+
+
+def test_the_tree_is_offered_each_grouping_the_second_process_sends_once() -> None:
+    p = _two_regions()
+    inst = Instance(p)
+    second = SecondProcess.start(p, 6.0, whole=True, polish=0.2)
+    assert second is not None
+    offered = sent_by(second, inst)
+    taken = None
+    until = time.monotonic() + 20.0
+    while taken is None and time.monotonic() < until:
+        taken = offered()
+        time.sleep(0.05)
+    assert taken is not None
+    assert second.sketch is not None
+    assert taken.penalty() == second.sketch.penalty
+    assert validate(p, _solution(taken, 0.0, 0.0)) == []
+    sent = second.sketch
+    again = offered()  # the same grouping is not offered twice
+    assert again is None or second.sketch is not sent
     second.collect(wait=20.0)
