@@ -21,8 +21,8 @@ from .heuristic import Grouping
 from .instance import Instance
 
 PRESOLVE_PARALLEL_ROWS_AND_COLUMNS = 1 << 13
-PRESOLVE_DOUBLETON_EQUATION = 1 << 9
-"""HiGHS presolve rules (bits of `presolve_rule_off`) that our MIPs run without."""
+"""The HiGHS presolve rule (a bit of `presolve_rule_off`) that column generation's master runs
+without (see `ModelBuilder.highs`)."""
 
 
 @dataclass
@@ -119,15 +119,13 @@ class ModelBuilder:
         ]
         h = highspy.Highs()  # type: ignore[no-untyped-call]
         h.setOptionValue("output_flag", False)
-        # HiGHS 1.15.1's presolve can loop forever, past any time limit, between its parallel
-        # rows/columns rule and others on small models of ours (found by the generated tests;
-        # reproduced with the MPS file alone). Without that one rule it does not. Its
-        # doubleton-equation rule made the market model of one person who cannot be placed
-        # "optimal" at 101.5 against the true 100, a bound above the optimum (found by the
-        # generated tests; right with that rule off or presolve off).
-        h.setOptionValue(
-            "presolve_rule_off", PRESOLVE_PARALLEL_ROWS_AND_COLUMNS | PRESOLVE_DOUBLETON_EQUATION
-        )
+        # No presolve: HiGHS 1.15.1's MIP presolve gets small models of ours wrong. It could
+        # loop forever, past any time limit, between its parallel rows/columns rule and others,
+        # and it made the market model of one person who cannot be placed "optimal" at 101.5,
+        # and of another at 100.75, against the true 100: a proven bound above the optimum
+        # (found by the generated tests; each right with presolve off, while switching single
+        # rules off only moved the error; docs/decisions.md).
+        h.setOptionValue("presolve", "off")
         h.passModel(lp)
         return h
 

@@ -76,14 +76,14 @@ class Sketch:
         return cls(groups, state.penalty())
 
     def grouping(self, inst: Instance) -> Grouping | None:
-        """The grouping again (None if a group cannot be opened: then it is not this
-        instance's)."""
+        """The grouping again, None if a group cannot be opened (then it is not this
+        instance's) or if it does not keep every pin."""
         state = Grouping(inst)
         for k, frame, theme, topic, blocks in self.groups:
             fits = 0 <= k < len(inst.positions) and frame in inst.positions[k].frames
             if not fits or not state.open_group(k, frame, theme, topic, blocks):
                 return None
-        return state
+        return state if pins_kept(state) else None
 
 
 class Outbox:
@@ -154,7 +154,7 @@ class Exchange:
         mine = state.penalty()
         if theirs.penalty < mine - 1e-6:
             other = theirs.grouping(state.inst)
-            if other is not None and pins_kept(other) and other.penalty() < mine - 1e-6:
+            if other is not None and other.penalty() < mine - 1e-6:
                 self.taken += 1
                 return other
         elif mine < min(self.sent, theirs.penalty) - 1e-6 and self.outbox.offer(Sketch.of(state)):

@@ -32,7 +32,6 @@ from .heuristic import (
     construct,
     improve,
     market_of,
-    pins_kept,
 )
 from .instance import Instance
 from .milp import solve_neighbourhood
@@ -276,12 +275,10 @@ def sent_by(second: SecondProcess, inst: Instance) -> Callable[[], Grouping | No
     def offered() -> Grouping | None:
         nonlocal seen
         second.poll()
-        sketch = second.sketch
-        if sketch is None or sketch is seen:
+        if second.sketch is None or second.sketch is seen:
             return None
-        seen = sketch
-        other = sketch.grouping(inst)
-        return other if other is not None and pins_kept(other) else None
+        seen = second.sketch
+        return seen.grouping(inst)
 
     return offered
 
@@ -291,9 +288,7 @@ def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:
     is cheaper than `state`; otherwise `state`."""
     second.poll()
     other = second.sketch.grouping(state.inst) if second.sketch is not None else None
-    if other is not None and pins_kept(other) and other.penalty() < state.penalty():
-        return other
-    return state
+    return other if other is not None and other.penalty() < state.penalty() else state
 
 
 def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:

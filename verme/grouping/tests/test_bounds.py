@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from verme.grouping import Problem, SizeRule, solve, validate
 from verme.grouping.aggregate import solve_plan
 from verme.grouping.instance import Instance
@@ -42,21 +44,24 @@ def test_the_solver_proves_optimality_when_the_cut_closes_the_gap() -> None:
     assert solution.status == "optimal"
 
 
-def test_one_person_who_cannot_be_placed_costs_the_unplaced_weight_and_no_more() -> None:
-    # HiGHS's presolve (its doubleton-equation rule) once answered 101.5 here, "optimal": a
-    # bound above the only grouping there is (found by the generated tests).
-    alone = person(
-        "p0",
-        themes=(),
-        years=0.0,
-        level="primary",
-        slots=("wed-1400", "tue-1400", "mon-1400"),
-    )
+@pytest.mark.parametrize(
+    ("themes", "slots", "second_slots"),
+    [
+        ((), ("wed-1400", "tue-1400", "mon-1400"), ("wed-1400", "tue-1400", "mon-1400")),
+        (("wellbeing",), ("tue-1400", "mon-1400"), ("mon-1400",)),
+    ],
+)
+def test_one_person_who_cannot_be_placed_costs_the_unplaced_weight_and_no_more(
+    themes: tuple[str, ...], slots: tuple[str, ...], second_slots: tuple[str, ...]
+) -> None:
+    # HiGHS's MIP presolve once answered 101.5 and 100.75 here, "optimal": a bound above the
+    # only grouping there is (found by the generated tests).
+    alone = person("p0", themes=themes, years=0.0, level="primary", slots=slots)
     p = problem(
         [alone],
         [
             mentor("m0", slots=("tue-1400", "mon-1400"), unit=None),
-            mentor("m1", slots=("wed-1400", "tue-1400", "mon-1400"), unit=None),
+            mentor("m1", slots=second_slots, unit=None),
         ],
         size=SizeRule(min=2, max=4, target=3),
     )
