@@ -91,23 +91,16 @@ def branch_and_price(
     `offered`, when given, is asked between nodes for a grouping found elsewhere (the second
     process's search, second.py); one cheaper than the incumbent becomes the incumbent, so that
     the tree prunes against it."""
-    cg.simplex_strategy = DUAL_SIMPLEX
     best: Grouping | None = None
 
-    def take_offer() -> None:
+    def take_offer() -> float:
         nonlocal best, incumbent
         other = offered() if offered is not None else None
         if other is not None and other.penalty() < incumbent - 1e-6:
             best, incumbent = other, other.penalty()
+        return incumbent
 
-    for _ in range(CUT_ROUNDS):
-        take_offer()
-        solved = _solve_node(cg, Rules(), deadline, incumbent)
-        if solved is None:
-            break
-        root_bound = max(root_bound, solved[0])
-        if root_bound >= incumbent - 1e-6 or not cg.add_cuts(violated_triples(cg, solved[1])):
-            break
+    root_bound = tighten_root(cg, root_bound, deadline, take_offer)
     if root_bound < incumbent - 1e-6:
         # A grouping from the LP the cuts have tightened, so that the tree prunes against it.
         dived = _dive(cg, deadline, rng or random.Random(0))
@@ -167,6 +160,29 @@ def branch_and_price(
         proved=not open_bounds,
         nodes=nodes,
     )
+
+
+def tighten_root(
+    cg: ColumnGeneration,
+    bound: float,
+    deadline: float,
+    incumbent: Callable[[], float] = lambda: math.inf,
+) -> float:
+    """Rounds of subset-row cuts on the converged root LP (at most `CUT_ROUNDS`, until
+    `deadline`, monotonic): each re-converges the LP with the cuts the last one broke. Answers
+    the proven bound, `bound` or higher; it stops early once no cut is broken or the bound
+    reaches `incumbent()` (asked before each round: the best penalty known by then). The
+    master keeps its cuts, and from here on it is solved by the dual simplex."""
+    cg.simplex_strategy = DUAL_SIMPLEX
+    for _ in range(CUT_ROUNDS):
+        best = incumbent()
+        solved = _solve_node(cg, Rules(), deadline, best)
+        if solved is None:
+            break
+        bound = max(bound, solved[0])
+        if bound >= best - 1e-6 or not cg.add_cuts(violated_triples(cg, solved[1])):
+            break
+    return bound
 
 
 def _dive(cg: ColumnGeneration, deadline: float, rng: random.Random) -> Grouping | None:

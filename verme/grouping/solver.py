@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 
 from .aggregate import Plan, build_from_plan, regions, solve_plan
-from .branching import branch_and_price
+from .branching import branch_and_price, tighten_root
 from .columns import ColumnGeneration
 from .explain import explain_placed, explain_unassigned, market_sizes, summarise
 from .heuristic import (
@@ -98,6 +98,19 @@ neighbourhoods gets the rest; problems planned region by region keep half the li
 plan (a quarter measured again at 1,000 registrants with neighbourhoods around themes: within
 1.5 % over twelve problems; docs/decisions.md). (Bounding 10,000 registrants region by region
 in this process instead of a second one cost 8 % in penalty: 13,111 against 12,158.)"""
+
+CUTS_MAX_BLOCKS = 400
+"""From `DIVE_MAX_BLOCKS` to this many blocks, with a second process that bounds the whole
+problem, this process bounds it too, by column generation and then subset-row cuts
+(branching.py), instead of planning with the market model, whose grouping lost to the second
+process's and whose bound to column generation's (docs/decisions.md)."""
+
+CUTS_COLUMNS_SHARE = 0.3
+"""Up to `CUTS_MAX_BLOCKS` blocks, column generation in this process stops at this share of the
+time limit; when it has not converged by then, the market model plans as before."""
+
+CUTS_SHARE = 0.35
+"""Rounds of subset-row cuts end at this share of the time limit."""
 
 PROVED_WAIT_S = 0.2
 """Seconds the second process is given to stop once the grouping is proved optimal."""
@@ -199,6 +212,19 @@ def solve(
         plan_end = now + share * (search_end - now)
         if not proving:
             generation = None
+    tightened: float | None = None  # the bound of column generation with cuts, if converged
+    if second is not None and not small and not regional and len(inst.blocks) <= CUTS_MAX_BLOCKS:
+        report("bounding by column generation with subset-row cuts")
+        tightened, state = _tightened(
+            inst,
+            state,
+            started + CUTS_COLUMNS_SHARE * limit,
+            started + CUTS_SHARE * limit,
+            search_end,
+            POLISH_SHARE * limit,
+            rng,
+        )
+        lower = max(lower, tightened or 0.0)
     by_region: dict[str, RegionBound] = {}
     if second is None and regional:
         by_region = bound_regions(inst, started + REGIONAL_SHARE * limit, report)
@@ -208,25 +234,12 @@ def solve(
             state = better(state, candidate, search_end, 0.05 * limit, rng)
         now = time.monotonic()
         plan_end = now + 0.4 * (search_end - now)
-    report("planning groups with the market model")
-    plan = _plan(inst, min(search_end, plan_end), report, state)
-    lower = max(lower, plan.bound)
-    if plan.groups:
-        planned = build_from_plan(inst, plan)
-        if plan.optimal and len(inst.blocks) * len(inst.positions) <= FULL_MODEL_MAX_PAIRS:
-            # The proved plan's groups as they are, with the best members for them (exact;
-            # proved in well under a second at 60 registrants). Not for an unproved plan: at
-            # 300 registrants that made the result worse (353 -> 500, 335 -> 352; seeds 1, 3).
-            report("filling the planned groups with HiGHS")
-            now = time.monotonic()
-            positions = list(range(len(inst.positions)))
-            solve_neighbourhood(planned, positions, now + 0.2 * (search_end - now), keep=True)
-        if by_region and planned.penalty() >= state.penalty():
-            # The regions' rounded grouping was polished already; the plan's may polish into a
-            # better one (1,000 registrants, seed 2: 1,446 -> 1,131 against 1,274, stuck).
-            improve(planned, min(search_end, time.monotonic() + 0.05 * limit), rng)
-        if planned.penalty() < state.penalty():
-            state = planned
+    plan = Plan(bound=0.0, value=0.0, optimal=False)
+    if tightened is None:
+        report("planning groups with the market model")
+        plan = _plan(inst, min(search_end, plan_end), report, state)
+        lower = max(lower, plan.bound)
+        state = _from_plan(plan, state, bool(by_region), search_end, limit, rng, report)
     if second is not None:
         # The second process's grouping, when it has sent one that is cheaper, is the one
         # polished and searched from (docs/decisions.md, 2026-12-03).
@@ -289,6 +302,60 @@ def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:
     second.poll()
     other = second.sketch.grouping(state.inst) if second.sketch is not None else None
     return other if other is not None and other.penalty() < state.penalty() else state
+
+
+def _from_plan(
+    plan: Plan,
+    state: Grouping,
+    polished: bool,
+    end: float,
+    limit: float,
+    rng: random.Random,
+    report: Callable[[str], None],
+) -> Grouping:
+    """The plan's grouping when it is cheaper than `state` (`polished`: `state` has had local
+    search already, so the plan's gets some too before they are compared)."""
+    if not plan.groups:
+        return state
+    inst = state.inst
+    planned = build_from_plan(inst, plan)
+    if plan.optimal and len(inst.blocks) * len(inst.positions) <= FULL_MODEL_MAX_PAIRS:
+        # The proved plan's groups as they are, with the best members for them (exact;
+        # proved in well under a second at 60 registrants). Not for an unproved plan: at
+        # 300 registrants that made the result worse (353 -> 500, 335 -> 352; seeds 1, 3).
+        report("filling the planned groups with HiGHS")
+        now = time.monotonic()
+        positions = list(range(len(inst.positions)))
+        solve_neighbourhood(planned, positions, now + 0.2 * (end - now), keep=True)
+    if polished and planned.penalty() >= state.penalty():
+        # The regions' rounded grouping was polished already; the plan's may polish into a
+        # better one (1,000 registrants, seed 2: 1,446 -> 1,131 against 1,274, stuck).
+        improve(planned, min(end, time.monotonic() + 0.05 * limit), rng)
+    return planned if planned.penalty() < state.penalty() else state
+
+
+def _tightened(
+    inst: Instance,
+    state: Grouping,
+    columns_end: float,
+    cuts_end: float,
+    end: float,
+    polish: float,
+    rng: random.Random,
+) -> tuple[float | None, Grouping]:
+    """Column generation over the whole problem until `columns_end`, then rounds of subset-row
+    cuts until `cuts_end` (branching.py): the proven bound, None when the LP did not converge;
+    and `state`, or a cheaper grouping rounded from the LP with its cuts and polished."""
+    generation = ColumnGeneration(inst)
+    columns = generation.generate(columns_end)
+    if not columns.converged:
+        return None, state
+    bound = tighten_root(generation, columns.bound, cuts_end)
+    for share in ROUNDING_THRESHOLDS:
+        candidate = generation.rounded(share)
+        if candidate is not None:
+            state = better(state, candidate, end, polish, rng)
+    return bound, state
 
 
 def _plan(inst: Instance, end: float, report: Callable[[str], None], start: Grouping) -> Plan:

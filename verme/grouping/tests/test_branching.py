@@ -11,7 +11,14 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, solve, validate
-from verme.grouping.branching import _branch, _solve_node, branch_and_price, violated_triples
+from verme.grouping.branching import (
+    CUT_ROUNDS,
+    _branch,
+    _solve_node,
+    branch_and_price,
+    tighten_root,
+    violated_triples,
+)
 from verme.grouping.columns import ColumnGeneration, Rules
 from verme.grouping.heuristic import Grouping, construct
 from verme.grouping.instance import Instance
@@ -156,6 +163,38 @@ def test_a_triangle_the_lp_splits_in_halves_is_closed_by_one_cut() -> None:
     # proves: no node is searched.
     assert proof.grouping is not None
     assert proof.nodes == 0
+
+
+def test_cuts_alone_lift_the_root_bound_of_a_generated_round_to_its_optimum() -> None:
+    # Seed 2 of 60: the LP gives 104, the optimum is 111 (proved above). Rounds of cuts on
+    # the root, without a tree, prove 111; told that a grouping of 106 is known, they stop
+    # as soon as the bound reaches it.
+    inst = Instance(generate(60, 2))
+    generation = ColumnGeneration(inst)
+    root = generation.generate(time.monotonic() + 60.0, caps=False)
+    assert root.converged
+    assert root.bound == 104
+    assert tighten_root(generation, root.bound, time.monotonic() + 60.0) == 111
+    assert generation.cuts
+
+    again = ColumnGeneration(inst)
+    again.generate(time.monotonic() + 60.0, caps=False)
+    asked: list[int] = []
+
+    def known() -> float:
+        asked.append(1)
+        return 106.0
+
+    assert 106 <= tighten_root(again, root.bound, time.monotonic() + 60.0, known) < 111
+    assert len(asked) < CUT_ROUNDS
+
+
+def test_cuts_never_lift_the_bound_without_time() -> None:
+    inst = Instance(generate(60, 2))
+    generation = ColumnGeneration(inst)
+    root = generation.generate(time.monotonic() + 60.0, caps=False)
+    assert tighten_root(generation, root.bound, time.monotonic()) == root.bound
+    assert generation.cuts == []
 
 
 def test_the_tree_takes_a_cheaper_grouping_offered_between_nodes_and_ignores_a_costlier() -> None:

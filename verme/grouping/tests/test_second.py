@@ -10,6 +10,7 @@ from multiprocessing.connection import Connection
 
 import pytest
 
+from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, solve, validate
 from verme.grouping import solver as solver_module
 from verme.grouping.columns import ColumnGeneration
@@ -104,6 +105,22 @@ def test_beside_branch_and_price_a_second_process_searches_and_every_rule_holds(
     assert "diving from the LP to a grouping" in messages
     assert validate(p, solution) == []
     assert solution.penalty_bound <= solution.penalty
+
+
+def test_beside_a_second_process_this_one_bounds_with_cuts_instead_of_planning() -> None:
+    # From DIVE_MAX_BLOCKS to CUTS_MAX_BLOCKS blocks (here: from 0), this process bounds the
+    # whole problem by column generation and subset-row cuts while the second one searches.
+    # Seed 2 of 60: the LP gives 104, the cuts alone 111 (test_branching.py).
+    p = generate(60, 2)
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "DIVE_MAX_BLOCKS", 0)
+        solution = solve(p, time_limit_s=10.0, progress=lambda _, message: messages.append(message))
+    assert "bounding and searching in a second process" in messages
+    assert "bounding by column generation with subset-row cuts" in messages
+    assert "planning groups with the market model" not in messages
+    assert validate(p, solution) == []
+    assert 104 < solution.penalty_bound <= solution.penalty
 
 
 def test_a_second_process_that_gets_no_time_reports_nothing() -> None:
