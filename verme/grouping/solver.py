@@ -5,14 +5,15 @@ process (second.py) that bounds by column generation (the whole problem up to 60
 with a time limit of 60 s or more; larger problems that split into regions region by region) and
 then searches from its LPs' roundings; otherwise, in this process, up to 600 blocks column
 generation over whole groups for the bound and a grouping dived (up to 150 blocks) or rounded
-from its LP, and above that the same region by region until half the time limit; the market
-model's plan and bound; local search (on the second process's grouping instead, when it has
-sent one that is cheaper than the plan's); up to 150 blocks, branch and price, which returns at
-once when it proves the grouping optimal, then HiGHS on the whole exact model; from 150 blocks,
-neighbourhoods re-formed by column generation for the time left, exchanging groupings with the
-second process's search (second.py). From 100 to 150 blocks the second process searches beside
-the dive and branch and price, and the tree prunes against its groupings. The better of the two
-processes' groupings is kept."""
+from its LP, and above that the same region by region until half the time limit; from 150 to
+400 blocks beside a second process, column generation with subset-row cuts for the bound in
+place of the plan; otherwise the market model's plan and bound; local search (on the second
+process's grouping instead, when it has sent one that is cheaper than the plan's); up to 150
+blocks, branch and price, which returns at once when it proves the grouping optimal, then HiGHS
+on the whole exact model; from 150 blocks, neighbourhoods re-formed by column generation for the
+time left, exchanging groupings with the second process's search (second.py). From 100 to 150
+blocks the second process searches beside the dive and branch and price, and the tree prunes
+against its groupings. The better of the two processes' groupings is kept."""
 
 from __future__ import annotations
 
