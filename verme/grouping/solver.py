@@ -6,7 +6,7 @@ with a time limit of 60 s or more; larger problems that split into regions regio
 then searches from its LPs' roundings; otherwise, in this process, up to 600 blocks column
 generation over whole groups for the bound and a grouping dived (up to 150 blocks) or rounded
 from its LP, and above that the same region by region until half the time limit; from 150 to
-400 blocks beside a second process, column generation with subset-row cuts for the bound in
+300 blocks beside a second process, column generation with subset-row cuts for the bound in
 place of the plan; otherwise the market model's plan and bound; local search (on the second
 process's grouping instead, when it has sent one that is cheaper than the plan's); up to 150
 blocks, branch and price, which returns at once when it proves the grouping optimal, then HiGHS
@@ -100,15 +100,19 @@ plan (a quarter measured again at 1,000 registrants with neighbourhoods around t
 1.5 % over twelve problems; docs/decisions.md). (Bounding 10,000 registrants region by region
 in this process instead of a second one cost 8 % in penalty: 13,111 against 12,158.)"""
 
-CUTS_MAX_BLOCKS = 400
+CUTS_MAX_BLOCKS = 300
 """From `DIVE_MAX_BLOCKS` to this many blocks, with a second process that bounds the whole
 problem, this process bounds it too, by column generation and then subset-row cuts
 (branching.py), instead of planning with the market model, whose grouping lost to the second
-process's and whose bound to column generation's (docs/decisions.md)."""
+process's and whose bound to column generation's (docs/decisions.md). Column generation
+converged in 3-6.4 s up to 300 registrants (seeds 1-3), but at 400 registrants in 7.1 s and
+26 s: where it does not converge in time, the plan's time is lost (400 registrants, seed 2,
+30 s: 755 penalty points against 609 with the plan)."""
 
 CUTS_COLUMNS_SHARE = 0.3
 """Up to `CUTS_MAX_BLOCKS` blocks, column generation in this process stops at this share of the
-time limit; when it has not converged by then, the market model plans as before."""
+time limit; when it has not converged by then, the market model plans for `SECOND_PLAN_SHARE`
+of the time left."""
 
 CUTS_SHARE = 0.35
 """Rounds of subset-row cuts end at this share of the time limit."""
@@ -225,6 +229,8 @@ def solve(
             POLISH_SHARE * limit,
             rng,
         )
+        if tightened is None:
+            plan_end = time.monotonic() + SECOND_PLAN_SHARE * (search_end - time.monotonic())
         lower = max(lower, tightened or 0.0)
     by_region: dict[str, RegionBound] = {}
     if second is None and regional:

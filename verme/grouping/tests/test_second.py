@@ -123,6 +123,19 @@ def test_beside_a_second_process_this_one_bounds_with_cuts_instead_of_planning()
     assert 104 < solution.penalty_bound <= solution.penalty
 
 
+def test_when_the_lp_is_not_ready_in_time_the_market_model_plans_as_before() -> None:
+    p = generate(60, 2)
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(solver_module, "DIVE_MAX_BLOCKS", 0)
+        patch.setattr(solver_module, "CUTS_COLUMNS_SHARE", 0.0)
+        solution = solve(p, time_limit_s=6.0, progress=lambda _, message: messages.append(message))
+    assert "bounding by column generation with subset-row cuts" in messages
+    assert "planning groups with the market model" in messages
+    assert validate(p, solution) == []
+    assert solution.penalty_bound <= solution.penalty
+
+
 def test_a_second_process_that_gets_no_time_reports_nothing() -> None:
     p = problem(crowd("p", 4), [mentor("m1")], size=SIZE)
     second = SecondProcess.start(p, 0.0, whole=False, polish=0.0)
