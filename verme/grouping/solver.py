@@ -229,9 +229,10 @@ def solve(
             POLISH_SHARE * limit,
             rng,
         )
-        if tightened is None:
+        if tightened is not None:
+            lower = max(lower, tightened)
+        else:  # not converged in time: the market model plans after all
             plan_end = time.monotonic() + SECOND_PLAN_SHARE * (search_end - time.monotonic())
-        lower = max(lower, tightened or 0.0)
     by_region: dict[str, RegionBound] = {}
     if second is None and regional:
         by_region = bound_regions(inst, started + REGIONAL_SHARE * limit, report)
