@@ -11,7 +11,7 @@ from multiprocessing.connection import Connection
 import pytest
 
 from bench.grouping.generate import generate
-from verme.grouping import Problem, SizeRule, solve, validate
+from verme.grouping import Problem, SizeRule, Solution, solve, validate
 from verme.grouping import solver as solver_module
 from verme.grouping.columns import ColumnGeneration
 from verme.grouping.heuristic import Grouping, construct
@@ -93,14 +93,21 @@ def test_the_solver_keeps_every_rule_and_the_bound_with_a_second_process() -> No
         assert solution.penalty_bound >= sum(b.bound for b in in_process.values())
 
 
+def _solved_with(p: Problem, seconds: float, **settings: float) -> tuple[Solution, list[str]]:
+    """`solve(p)` with some of the solver's thresholds changed, and its progress messages."""
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in settings.items():
+            patch.setattr(solver_module, name, value)
+        solution = solve(p, time_limit_s=seconds, progress=lambda _, m: messages.append(m))
+    return solution, messages
+
+
 def test_beside_branch_and_price_a_second_process_searches_and_every_rule_holds() -> None:
     # Small problems (up to DIVE_MAX_BLOCKS) are dived into and proved here; from
     # SMALL_SECOND_MIN_BLOCKS the second process searches beside the tree.
     p = _two_regions()
-    messages: list[str] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "SMALL_SECOND_MIN_BLOCKS", 0)
-        solution = solve(p, time_limit_s=8.0, progress=lambda _, message: messages.append(message))
+    solution, messages = _solved_with(p, 8.0, SMALL_SECOND_MIN_BLOCKS=0)
     assert "bounding and searching in a second process" in messages
     assert "diving from the LP to a grouping" in messages
     assert validate(p, solution) == []
@@ -112,10 +119,7 @@ def test_beside_a_second_process_this_one_bounds_with_cuts_instead_of_planning()
     # whole problem by column generation and subset-row cuts while the second one searches.
     # Seed 2 of 60: the LP gives 104, the cuts alone 111 (test_branching.py).
     p = generate(60, 2)
-    messages: list[str] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "DIVE_MAX_BLOCKS", 0)
-        solution = solve(p, time_limit_s=10.0, progress=lambda _, message: messages.append(message))
+    solution, messages = _solved_with(p, 10.0, DIVE_MAX_BLOCKS=0)
     assert "bounding and searching in a second process" in messages
     assert "bounding by column generation with subset-row cuts" in messages
     assert "planning groups with the market model" not in messages
@@ -125,11 +129,7 @@ def test_beside_a_second_process_this_one_bounds_with_cuts_instead_of_planning()
 
 def test_when_the_lp_is_not_ready_in_time_the_market_model_plans_as_before() -> None:
     p = generate(60, 2)
-    messages: list[str] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(solver_module, "DIVE_MAX_BLOCKS", 0)
-        patch.setattr(solver_module, "CUTS_COLUMNS_SHARE", 0.0)
-        solution = solve(p, time_limit_s=6.0, progress=lambda _, message: messages.append(message))
+    solution, messages = _solved_with(p, 6.0, DIVE_MAX_BLOCKS=0, CUTS_COLUMNS_SHARE=0.0)
     assert "bounding by column generation with subset-row cuts" in messages
     assert "planning groups with the market model" in messages
     assert validate(p, solution) == []
