@@ -9,8 +9,9 @@ repository (for instance a clone at the previous commit and the working tree); e
 with this interpreter. The problems are generated here (`generate.py`, seeded; the ordinary ones
 and, with `--placeable`, the placeable ones) and every solution is checked and scored here with
 `validate()` and `evaluate()`, so that both versions are measured by the same rules. Prints a
-Markdown table of penalty points per problem and run, the means, and how many pairs and problems
-NEW made cheaper; docs/decisions.md quotes such tables.
+Markdown table of penalty points per problem and run, each with the penalty bound the run proved
+(a change to the bound shows there, beside a change to the grouping), the means, and how many
+pairs and problems NEW made cheaper; docs/decisions.md quotes such tables.
 """
 
 from __future__ import annotations
@@ -31,6 +32,14 @@ from .generate import generate
 
 
 @dataclass(frozen=True)
+class Run:
+    """One run's result: its penalty points and the penalty bound it proved."""
+
+    penalty: float
+    bound: float
+
+
+@dataclass(frozen=True)
 class Case:
     size: int
     seed: int
@@ -40,6 +49,10 @@ class Case:
     def name(self) -> str:
         kind = "placeable " if self.placeable else ""
         return f"{self.size:,} {kind}seed {self.seed}"
+
+
+Results = dict[Case, tuple[list[Run], list[Run]]]
+"""The runs per problem: (OLD's, NEW's)."""
 
 
 def require_checkout(path: Path) -> None:
@@ -66,23 +79,24 @@ def solve_in(checkout: Path, problem: Path, solution: Path, time_limit: float) -
     subprocess.run(command, cwd=checkout, capture_output=True, text=True, check=True)
 
 
-def penalty_of(problem_file: Path, solution_file: Path) -> float:
-    """The solution's penalty, scored here; a solution that breaks a hard rule is an error."""
+def run_of(problem_file: Path, solution_file: Path) -> Run:
+    """The solution's penalty, scored here, and the penalty bound it reports; a solution that
+    breaks a hard rule is an error."""
     problem = problem_from_dict(json.loads(problem_file.read_text()))
     solution = solution_from_dict(json.loads(solution_file.read_text()))
     broken = validate(problem, solution)
     if broken:
         raise ValueError(f"{solution_file} breaks hard rules: {broken[:3]}")
-    return evaluate(problem, solution).penalty
+    return Run(evaluate(problem, solution).penalty, solution.penalty_bound)
 
 
 def compare(
     old: Path, new: Path, cases: Sequence[Case], runs: int, time_limit: float, work: Path
-) -> dict[Case, tuple[list[float], list[float]]]:
-    """Penalty points per case: (OLD's runs, NEW's runs), the two taking turns."""
+) -> Results:
+    """The runs per case: (OLD's, NEW's), the two taking turns."""
     for checkout in (old, new):
         require_checkout(checkout)
-    results: dict[Case, tuple[list[float], list[float]]] = {c: ([], []) for c in cases}
+    results: Results = {c: ([], []) for c in cases}
     for case in cases:
         data = problem_to_dict(generate(case.size, case.seed, placeable=case.placeable))
         (work / f"{_file(case)}.json").write_text(json.dumps(data))
@@ -92,26 +106,31 @@ def compare(
             for side, checkout in enumerate((old, new)):
                 solution = work / f"{_file(case)}-{side}-{number}.solution.json"
                 solve_in(checkout, problem, solution, time_limit)
-                results[case][side].append(penalty_of(problem, solution))
+                results[case][side].append(run_of(problem, solution))
     return results
 
 
-def table(results: dict[Case, tuple[list[float], list[float]]], old: str, new: str) -> str:
-    """The Markdown table, the means and the count of pairs and problems NEW made cheaper."""
+def table(results: Results, old: str, new: str) -> str:
+    """The Markdown table (penalty points, each with its proven bound in brackets), the means
+    and the count of pairs and problems NEW made cheaper."""
     lines = [f"| problem | {old} | {new} |", "|---|---|---|"]
     for case, (before, after) in results.items():
         lines.append(f"| {case.name} | {_runs(before)} | {_runs(after)} |")
-    before = [p for b, _ in results.values() for p in b]
-    after = [p for _, a in results.values() for p in a]
-    mean_old, mean_new = sum(before) / len(before), sum(after) / len(after)
-    change = 100.0 * (mean_new - mean_old) / mean_old if mean_old else 0.0
-    lines.append(f"| mean | {mean_old:,.1f} | {mean_new:,.1f} ({change:+.1f} %) |")
+    before = [r for b, _ in results.values() for r in b]
+    after = [r for _, a in results.values() for r in a]
+    for label, value in (("mean", _penalty), ("mean bound", _bound)):
+        mean_old = sum(map(value, before)) / len(before)
+        mean_new = sum(map(value, after)) / len(after)
+        change = 100.0 * (mean_new - mean_old) / mean_old if mean_old else 0.0
+        lines.append(f"| {label} | {mean_old:,.1f} | {mean_new:,.1f} ({change:+.1f} %) |")
     pairs = [
-        (b, a) for b_runs, a_runs in results.values() for b, a in zip(b_runs, a_runs, strict=True)
+        (b.penalty, a.penalty)
+        for b_runs, a_runs in results.values()
+        for b, a in zip(b_runs, a_runs, strict=True)
     ]
     lower = sum(1 for b, a in pairs if a < b)
     higher = sum(1 for b, a in pairs if a > b)
-    cheaper = sum(1 for b, a in results.values() if sum(a) < sum(b))
+    cheaper = sum(1 for b, a in results.values() if sum(map(_penalty, a)) < sum(map(_penalty, b)))
     lines.append("")
     lines.append(
         f"{new} lower in {lower} of {len(pairs)} pairs, higher in {higher}; lower on average "
@@ -120,8 +139,16 @@ def table(results: dict[Case, tuple[list[float], list[float]]], old: str, new: s
     return "\n".join(lines)
 
 
-def _runs(values: list[float]) -> str:
-    return ", ".join(f"{v:,.0f}" for v in values)
+def _runs(runs: list[Run]) -> str:
+    return ", ".join(f"{r.penalty:,.0f} ({r.bound:,.0f})" for r in runs)
+
+
+def _penalty(run: Run) -> float:
+    return run.penalty
+
+
+def _bound(run: Run) -> float:
+    return run.bound
 
 
 def _file(case: Case) -> str:
@@ -141,8 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bench.grouping.compare",
         description=(
             "Run two checkouts of Verme's optimiser on the same generated problems, taking "
-            "turns, and print a Markdown table of penalty points per problem and run, scored "
-            "and checked by this checkout."
+            "turns, and print a Markdown table of penalty points per problem and run, each "
+            "with the penalty bound the run proved in brackets, scored and checked by this "
+            "checkout."
         ),
     )
     parser.add_argument("old", type=Path, help="checkout of the code before (a directory)")
@@ -161,7 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--time-limit", type=float, default=60.0, help="seconds per run (default: 60)"
     )
-    parser.add_argument("--json", type=Path, help="also write the penalties to this file")
+    parser.add_argument(
+        "--json", type=Path, help="also write the penalties and bounds to this file"
+    )
     args = parser.parse_args(argv)
     for checkout in (args.old, args.new):
         try:
@@ -175,7 +205,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(results, "before", "after"))
     if args.json is not None:
         data = [
-            {"problem": c.name, "before": before, "after": after}
+            {
+                "problem": c.name,
+                "before": [r.penalty for r in before],
+                "after": [r.penalty for r in after],
+                "before_bounds": [r.bound for r in before],
+                "after_bounds": [r.bound for r in after],
+            }
             for c, (before, after) in results.items()
         ]
         args.json.write_text(json.dumps(data, indent=2))
