@@ -1036,6 +1036,22 @@ class ColumnGeneration:
                 h.changeColBounds(self.first_column + c, 1.0, INF)
         return None
 
+    def set_unplaced_costs(self, costs: np.ndarray) -> None:
+        """New costs for leaving each block out (coupling.py prices them from outside). The
+        master keeps its columns and basis, so the next `generate` (without caps) goes on from
+        them; a bound is rounded up only while every cost is a whole number."""
+        costs = np.asarray(costs, dtype=np.float64)
+        self.unplaced_cost = costs
+        self.node_unplaced_cost = costs
+        self.integral = integral_weights(self.inst) and bool(np.all(costs == np.round(costs)))
+        n = self.n_blocks
+        self.master.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+
+    def left_out(self) -> np.ndarray:
+        """How much of each block the master LP solved last leaves out of every group."""
+        solution = self.master.getSolution().col_value
+        return np.asarray(solution[: self.n_blocks], dtype=np.float64)
+
     def column_values(self) -> np.ndarray:
         """The groups' values in the master LP solved last, in the order of `columns`."""
         solution = self.master.getSolution().col_value

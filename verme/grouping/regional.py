@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -104,26 +105,48 @@ def leaving_costs(inst: Instance, blocks: list[int]) -> np.ndarray:
     return costs
 
 
-def bound_region(inst: Instance, region: str, deadline: float) -> RegionBound:
-    """Column generation for region r until it converges or `deadline` (monotonic) passes: its
-    bound and, if it converged, every group its LP takes part of."""
-    began = time.monotonic()
+@dataclass
+class PartLP:
+    """Column generation over a part of the instance (a region, or coupling.py's online
+    groups), kept so that it can go on from its columns when its leaving costs change."""
+
+    name: str
+    generation: ColumnGeneration
+    blocks: list[int]
+    """The whole instance's block of each of the part's blocks, in the part's order."""
+
+    def taken(self) -> list[Taken]:
+        """Every group the master LP solved last takes part of, in the whole instance's
+        terms."""
+        generation, sub = self.generation, self.generation.inst
+        out: list[Taken] = []
+        for c, share in enumerate(generation.column_values()):
+            if share > 1e-6:
+                column = generation.columns[c]
+                mentor = sub.positions[generation.entities[column.entity][0]].mentor.id
+                members = tuple(self.blocks[b] for b in column.blocks)
+                out.append(Taken(share, mentor, column.frame, column.theme, column.topic, members))
+        return out
+
+
+def region_lp(inst: Instance, region: str) -> PartLP:
+    """Region r's column generation, before any column (see the module's text)."""
     sub = Instance(subproblem(inst, region))
     index = {p.id: i for i, p in enumerate(inst.people)}
     blocks = [inst.block_of[index[sub.people[block[0]].id]] for block in sub.blocks]
     generation = ColumnGeneration(sub, outside=leaving_costs(inst, blocks).tolist())
-    result = generation.generate(deadline)
-    taken: list[Taken] = []
-    if result.converged:
-        values = generation.column_values()
-        for c, share in enumerate(values):
-            if share > 1e-6:
-                column = generation.columns[c]
-                mentor = sub.positions[generation.entities[column.entity][0]].mentor.id
-                members = tuple(blocks[b] for b in column.blocks)
-                taken.append(
-                    Taken(share, mentor, column.frame, column.theme, column.topic, members)
-                )
+    return PartLP(region, generation, blocks)
+
+
+def bound_region(
+    inst: Instance, region: str, deadline: float, lp: PartLP | None = None
+) -> RegionBound:
+    """Column generation for region r (`lp`, or a new one) until it converges or `deadline`
+    (monotonic) passes: its bound and, if it converged, every group its LP takes part of."""
+    began = time.monotonic()
+    lp = lp if lp is not None else region_lp(inst, region)
+    result = lp.generation.generate(deadline)
+    taken = lp.taken() if result.converged else []
     return RegionBound(region, result.bound, result.converged, time.monotonic() - began, taken)
 
 
@@ -159,7 +182,12 @@ def combined_bound(market: Mapping[str | None, float], columns: Mapping[str, Reg
     return total
 
 
-def rounded(inst: Instance, bounds: Iterable[RegionBound], threshold: float = 0.5) -> Grouping:
+class HasTaken(Protocol):
+    @property
+    def taken(self) -> list[Taken]: ...
+
+
+def rounded(inst: Instance, bounds: Iterable[HasTaken], threshold: float = 0.5) -> Grouping:
     """The groups the converged LPs take more than `threshold` of, as one grouping of the
     whole instance (the most taken first; a group that clashes with one opened before is left
     out). The people left out join groups afterwards (`construct`)."""

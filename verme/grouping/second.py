@@ -8,7 +8,9 @@ no time. It then rounds the converged LPs into groupings at each of the shares i
 `ROUNDING_THRESHOLDS`, polishes the best (or the greedy's grouping, if it is better or no LP
 converged) and re-forms neighbourhoods from it (neighbourhoods.py) until its deadline, and sends
 that grouping. The first process meanwhile searches from the market model's plan; the better
-grouping wins.
+grouping wins. Region by region, it first couples the regions' LPs through the online groups
+(coupling.py) until `COUPLING_SHARE` of its time, sends that stronger bound under `WHOLE`, and
+rounds the coupled LPs instead of the regions' own.
 
 While both search, they **exchange groupings** (`Exchange`): the second process sends its
 grouping as its search begins, and from then on each side, at most every `EXCHANGE_S` seconds
@@ -38,14 +40,22 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from .columns import ColumnGeneration
+from .coupling import Coupled, Coupling
 from .heuristic import Grouping, better, construct, pins_kept
 from .instance import Frame, Instance, Topic
 from .model import Problem
 from .neighbourhoods import NeighbourhoodSearch
-from .regional import RegionBound, bound_region, region_of_blocks, rounded
+from .regional import PartLP, RegionBound, bound_region, region_lp, region_of_blocks, rounded
 
 WHOLE = ""
-"""The name under which the whole problem's bound is sent, beside the regions' names."""
+"""The name under which the whole problem's bound is sent, beside the regions' names: its
+column generation's, or the regions' coupled through the online groups (coupling.py)."""
+
+COUPLING_SHARE = 0.5
+"""Region by region, the regions' LPs are coupled through the online groups (coupling.py) until
+this share of the second process's time, and its search starts from the coupled LPs' rounding
+(coupled at the end instead, in the last quarter, the bound gained nothing at 1,000 registrants
+in four runs of five: docs/decisions.md)."""
 
 ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
 """An LP is rounded at each of these shares (a group is opened when the LP takes more than this
@@ -262,14 +272,14 @@ def _run(
 ) -> None:
     """The second process: bounds first, each sent at once; then the search, exchanging
     groupings with the first process (`inbox` brings the first's); then its grouping and None."""
-    end = time.monotonic() + (deadline - time.time())  # wall clock -> this process's clock
+    began = time.monotonic()
+    end = began + (deadline - time.time())  # wall clock -> this process's clock
     with contextlib.suppress(OSError):
         os.nice(10)
     inst = Instance(problem)
     rng = random.Random(seed + 1)
     candidates: list[Grouping | None] = []
     if whole:
-        began = time.monotonic()
         generation = ColumnGeneration(inst)
         result = generation.generate(end)
         seconds = time.monotonic() - began
@@ -278,15 +288,26 @@ def _run(
             candidates = [generation.rounded(share) for share in ROUNDING_THRESHOLDS]
     else:
         by_region = region_of_blocks(inst)
-        bounds: list[RegionBound] = []
+        regions: list[tuple[PartLP, RegionBound]] = []
         for region in sorted(by_region, key=lambda r: (len(by_region[r]), r)):
             if time.monotonic() >= end:
                 break
-            item = bound_region(inst, region, end)
+            lp = region_lp(inst, region)
+            item = bound_region(inst, region, end, lp)
             sender.send(RegionBound(region, item.bound, item.converged, item.seconds))
-            bounds.append(item)
+            regions.append((lp, item))
+        coupled = None
+        coupling_end = began + COUPLING_SHARE * (end - began)
+        if len(regions) == len(by_region) and time.monotonic() < coupling_end:
+            coupled = Coupling(inst, regions).run(coupling_end)
+        bounds: list[RegionBound | Coupled] = [item for _, item in regions]
+        if coupled is not None:
+            sender.send(RegionBound(WHOLE, coupled.bound, False, coupled.seconds))
+            if coupled.taken:  # its LPs' groups are the better start (docs/decisions.md)
+                bounds = [coupled]
         if any(item.taken for item in bounds):
             candidates = [rounded(inst, bounds, share) for share in ROUNDING_THRESHOLDS]
+        regions.clear()  # the regions' masters are not needed in the search: free them
     if time.monotonic() < end:
         state = construct(inst)
         for candidate in candidates:
