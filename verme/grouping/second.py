@@ -8,9 +8,9 @@ no time. It then rounds the converged LPs into groupings at each of the shares i
 `ROUNDING_THRESHOLDS`, polishes the best (or the greedy's grouping, if it is better or no LP
 converged) and re-forms neighbourhoods from it (neighbourhoods.py) until its deadline, and sends
 that grouping. The first process meanwhile searches from the market model's plan; the better
-grouping wins. Region by region, it first couples the regions' LPs through the online groups
-(coupling.py) until `COUPLING_SHARE` of its time, sends that stronger bound under `WHOLE`, and
-rounds the coupled LPs instead of the regions' own.
+grouping wins. Region by region (up to `COUPLING_MAX_BLOCKS`), it first couples the regions' LPs
+through the online groups (coupling.py) until `COUPLING_SHARE` of its time, sends that stronger
+bound under `WHOLE`, and rounds the coupled LPs instead of the regions' own.
 
 While both search, they **exchange groupings** (`Exchange`): the second process sends its
 grouping as its search begins, and from then on each side, at most every `EXCHANGE_S` seconds
@@ -56,6 +56,11 @@ COUPLING_SHARE = 0.5
 this share of the second process's time, and its search starts from the coupled LPs' rounding
 (coupled at the end instead, in the last quarter, the bound gained nothing at 1,000 registrants
 in four runs of five: docs/decisions.md)."""
+
+COUPLING_MAX_BLOCKS = 1_500
+"""The regions are coupled only up to this many blocks: at 10,000 registrants (300 s) the
+coupling raised no bound within its time (5,848 either way) and cost the search (11,340 penalty
+points against 10,275); between 1,500 and 10,000 it has not been measured."""
 
 ROUNDING_THRESHOLDS = (0.5, 0.3, 0.1, 0.0)
 """An LP is rounded at each of these shares (a group is opened when the LP takes more than this
@@ -298,7 +303,8 @@ def _run(
             regions.append((lp, item))
         coupled = None
         coupling_end = began + COUPLING_SHARE * (end - began)
-        if len(regions) == len(by_region) and time.monotonic() < coupling_end:
+        every = len(regions) == len(by_region)
+        if every and len(inst.blocks) <= COUPLING_MAX_BLOCKS and time.monotonic() < coupling_end:
             coupled = Coupling(inst, regions).run(coupling_end)
         bounds: list[RegionBound | Coupled] = [item for _, item in regions]
         if coupled is not None:
