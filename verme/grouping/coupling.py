@@ -58,8 +58,8 @@ _MENTORS_REGION = "\x00no people"
 
 TARGET_FACTOR = 1.5
 """Each step moves the prices towards a bound this many times the best so far (1,000
-placeable registrants, seed 1: 457 after five steps; with a grouping's penalty as the target,
-432 after five steps and 456 after seven)."""
+placeable registrants, seed 1: 457 after five steps; with the greedy grouping's penalty as the
+target, 432 after four steps and 456 after six)."""
 
 FIRST_STEP = 0.5
 """The first steps' share of Polyak's step."""
