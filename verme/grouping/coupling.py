@@ -50,9 +50,6 @@ from .instance import Instance
 from .model import Problem
 from .regional import PartLP, RegionBound, Taken, leaving_costs
 
-ONLINE_PART = "\x00online"
-"""The name of the online groups' part, beside the regions' names."""
-
 _PEOPLE_REGION = "\x00online people"
 _MENTORS_REGION = "\x00no people"
 
@@ -110,7 +107,6 @@ class Coupling:
         if sorted(online_blocks) != blocks:  # the proof needs every coupled block on both sides
             raise RuntimeError("the online problem's blocks are not the coupled blocks")
         self.online = PartLP(
-            ONLINE_PART,
             ColumnGeneration(online, outside=self.mu[online_blocks].tolist()),
             online_blocks,
         )

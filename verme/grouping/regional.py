@@ -110,7 +110,6 @@ class PartLP:
     """Column generation over a part of the instance (a region, or coupling.py's online
     groups), kept so that it can go on from its columns when its leaving costs change."""
 
-    name: str
     generation: ColumnGeneration
     blocks: list[int]
     """The whole instance's block of each of the part's blocks, in the part's order."""
@@ -135,7 +134,7 @@ def region_lp(inst: Instance, region: str) -> PartLP:
     index = {p.id: i for i, p in enumerate(inst.people)}
     blocks = [inst.block_of[index[sub.people[block[0]].id]] for block in sub.blocks]
     generation = ColumnGeneration(sub, outside=leaving_costs(inst, blocks).tolist())
-    return PartLP(region, generation, blocks)
+    return PartLP(generation, blocks)
 
 
 def bound_region(
@@ -188,7 +187,7 @@ class HasTaken(Protocol):
 
 
 def rounded(inst: Instance, bounds: Iterable[HasTaken], threshold: float = 0.5) -> Grouping:
-    """The groups the converged LPs take more than `threshold` of, as one grouping of the
+    """The groups the LPs take more than `threshold` of, as one grouping of the
     whole instance (the most taken first; a group that clashes with one opened before is left
     out). The people left out join groups afterwards (`construct`)."""
     state = Grouping(inst)

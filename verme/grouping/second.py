@@ -55,7 +55,7 @@ COUPLING_SHARE = 0.5
 """Region by region, the regions' LPs are coupled through the online groups (coupling.py) until
 this share of the second process's time, and its search starts from the coupled LPs' rounding
 (coupled at the end instead, in the last quarter, the bound gained nothing at 1,000 registrants
-in four runs of five: docs/decisions.md)."""
+in four runs of six: docs/decisions.md)."""
 
 COUPLING_MAX_BLOCKS = 1_500
 """The regions are coupled only up to this many blocks: at 10,000 registrants (300 s) the
