@@ -9,7 +9,7 @@ import heapq
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .instance import Frame, Instance, Topic
@@ -93,6 +93,18 @@ class Grouping:
         if not inst.block_fits(b, inst.positions[k], group.frame):
             return False
         return not (inst.block_conflicts[b] & group.blocks)
+
+    def copy(self) -> Grouping:
+        """An independent copy (the instance is shared)."""
+        out = Grouping(self.inst)
+        out.groups = {
+            k: Group(g.frame, g.theme, g.topic, list(g.members), set(g.blocks), g.penalty)
+            for k, g in self.groups.items()
+        }
+        out.where = list(self.where)
+        for mentor, slots in self.mentor_slots.items():
+            out.mentor_slots[mentor] = set(slots)
+        return out
 
     def penalty(self) -> float:
         unplaced = sum(len(self.inst.blocks[b]) for b, k in enumerate(self.where) if k < 0)
@@ -420,6 +432,126 @@ def better(
     construct(candidate.inst, candidate)
     improve(candidate, min(end, time.monotonic() + polish), rng)
     return candidate if pins_kept(candidate) and candidate.penalty() < state.penalty() else state
+
+
+@dataclass(frozen=True)
+class Formed:
+    """A group as it stands, apart from the grouping that holds it (its position is the key
+    of `formed`)."""
+
+    frame: Frame
+    theme: str
+    topic: Topic
+    blocks: tuple[int, ...]
+    penalty: float
+
+
+def formed(state: Grouping) -> dict[int, Formed]:
+    """Every open group of `state` by position."""
+    return {
+        k: Formed(g.frame, g.theme, g.topic, tuple(sorted(g.blocks)), g.penalty)
+        for k, g in state.groups.items()
+    }
+
+
+def merged(base: Grouping, other: Mapping[int, Formed]) -> Grouping:
+    """`base` with every part of another grouping of the same instance (`other`, its groups
+    by position) that differs from `base` and is cheaper there: the improvements of two
+    searches that went on from one grouping, kept from both (docs/decisions.md, 2026-12-07).
+
+    Where the two differ, they split into independent *parts*: the groups of either that the
+    other does not have, joined when they share a position, a block or a mentor's slot. A
+    part's groups of `other` hold only positions, blocks and mentors' slots that the part's
+    groups of `base` hold or that are free in `base` (a block of theirs that `base` places is
+    in a group of the same part), so each part can be swapped in on its own; and every hard
+    rule within a group held in the grouping it came from. Since the parts are independent,
+    the answer costs no more than either grouping: `base` itself when no part of `other` is
+    cheaper, else a new grouping whose penalty is below `base`'s.
+    """
+    inst = base.inst
+    where_other = [-1] * len(inst.blocks)
+    for k, group in other.items():
+        if not 0 <= k < len(inst.positions) or group.frame not in inst.positions[k].frames:
+            return base  # not a grouping of this instance
+        for b in group.blocks:
+            if not 0 <= b < len(where_other) or where_other[b] >= 0:
+                return base
+            where_other[b] = k
+
+    def same(k: int) -> bool:
+        mine, theirs = base.groups.get(k), other.get(k)
+        return (
+            mine is not None
+            and theirs is not None
+            and mine.frame == theirs.frame
+            and len(mine.blocks) == len(theirs.blocks)
+            and mine.blocks.issuperset(theirs.blocks)
+        )
+
+    Node = tuple[int, int]  # (0, k): base's group at k; (1, k): other's
+    nodes: list[Node] = [(0, k) for k in base.groups if not same(k)]
+    nodes += [(1, k) for k in other if not same(k)]
+    if not nodes:
+        return base
+    parent = {node: node for node in nodes}
+
+    def find(node: Node) -> Node:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(a: Node, b: Node) -> None:
+        parent[find(a)] = find(b)
+
+    by_slot: dict[tuple[str, str], Node] = {}
+    for side, k in nodes:
+        if side == 1 and (0, k) in parent:
+            join((0, k), (1, k))
+        frame = base.groups[k].frame if side == 0 else other[k].frame
+        key = (inst.positions[k].mentor.id, frame.slot)
+        if key in by_slot:
+            join(by_slot[key], (side, k))
+        else:
+            by_slot[key] = (side, k)
+    for b, k in enumerate(base.where):
+        j = where_other[b]
+        if k >= 0 and j >= 0 and (0, k) in parent and (1, j) in parent:
+            join((0, k), (1, j))
+    parts: dict[Node, list[Node]] = defaultdict(list)
+    for node in nodes:
+        parts[find(node)].append(node)
+    unassigned = inst.weights.unassigned
+    swapped: list[Node] = []
+    for part in parts.values():
+        # What the part costs in `other` less what it costs in `base`: each side's groups,
+        # and the blocks they place that the other side leaves out.
+        delta = 0.0
+        for side, k in part:
+            if side == 0:
+                mine = base.groups[k]
+                out = sum(len(inst.blocks[b]) for b in mine.blocks if where_other[b] < 0)
+                delta -= mine.penalty - unassigned * out
+            else:
+                theirs = other[k]
+                out = sum(len(inst.blocks[b]) for b in theirs.blocks if base.where[b] < 0)
+                delta += theirs.penalty - unassigned * out
+        if delta < -1e-9:
+            swapped.extend(part)
+    if not swapped:
+        return base
+    out_state = base.copy()
+    for side, k in swapped:
+        if side == 0:
+            out_state.close(k)
+    for side, k in swapped:
+        if side == 1:
+            theirs = other[k]
+            if not out_state.open_group(k, theirs.frame, theirs.theme, theirs.topic, theirs.blocks):
+                return base  # cannot happen by the parts' construction
+    if not pins_kept(out_state) or out_state.penalty() >= base.penalty() - 1e-9:
+        return base
+    return out_state
 
 
 def pins_kept(state: Grouping) -> bool:

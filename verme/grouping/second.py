@@ -41,7 +41,7 @@ from multiprocessing.connection import Connection
 
 from .columns import ColumnGeneration
 from .coupling import Coupled, Coupling
-from .heuristic import Grouping, better, construct, pins_kept
+from .heuristic import Formed, Grouping, better, construct, merged, pins_kept
 from .instance import Frame, Instance, Topic
 from .model import Problem
 from .neighbourhoods import NeighbourhoodSearch
@@ -76,16 +76,16 @@ EXCHANGE_S = 3.0
 @dataclass(frozen=True)
 class Sketch:
     """A grouping as it crosses between processes: per open group its position (an index of
-    the `Instance` both processes build from the same problem), frame, theme, topic and
-    blocks."""
+    the `Instance` both processes build from the same problem), frame, theme, topic, blocks
+    and penalty."""
 
-    groups: tuple[tuple[int, Frame, str, Topic, tuple[int, ...]], ...]
+    groups: tuple[tuple[int, Frame, str, Topic, tuple[int, ...], float], ...]
     penalty: float
 
     @classmethod
     def of(cls, state: Grouping) -> Sketch:
         groups = tuple(
-            (k, g.frame, g.theme, g.topic, tuple(sorted(g.blocks)))
+            (k, g.frame, g.theme, g.topic, tuple(sorted(g.blocks)), g.penalty)
             for k, g in sorted(state.groups.items())
         )
         return cls(groups, state.penalty())
@@ -94,11 +94,19 @@ class Sketch:
         """The grouping again, None if a group cannot be opened (then it is not this
         instance's) or if it does not keep every pin."""
         state = Grouping(inst)
-        for k, frame, theme, topic, blocks in self.groups:
+        for k, frame, theme, topic, blocks, _ in self.groups:
             fits = 0 <= k < len(inst.positions) and frame in inst.positions[k].frames
             if not fits or not state.open_group(k, frame, theme, topic, blocks):
                 return None
         return state if pins_kept(state) else None
+
+    def formed(self) -> dict[int, Formed]:
+        """Its groups by position, for `heuristic.merged` (which opens, and so checks, only
+        those it takes)."""
+        return {
+            k: Formed(frame, theme, topic, blocks, penalty)
+            for k, frame, theme, topic, blocks, penalty in self.groups
+        }
 
 
 class Outbox:
@@ -136,10 +144,12 @@ class Exchange:
     """One side's part in the exchange of groupings during the search: a `Meet` for
     `NeighbourhoodSearch.run` (neighbourhoods.py).
 
-    At most every `every` seconds it looks at the other side's latest grouping (`receive`): when
-    that is cheaper, the search goes on from it; otherwise its own grouping is sent when it is
-    cheaper than the other's and than what it sent last. Apart from `announce`, it sends nothing
-    before it has heard from the other side, so nothing waits in a pipe that nobody reads."""
+    At most every `every` seconds it looks at the other side's latest grouping (`receive`).
+    A new one is merged into its own (`heuristic.merged`: every part where the other's is
+    cheaper is taken over, so the improvements of both searches are kept); when that is
+    cheaper, the search goes on from it. Its grouping is sent when it is cheaper than the
+    other's and than what it sent last. Apart from `announce`, it sends nothing before it has
+    heard from the other side, so nothing waits in a pipe that nobody reads."""
 
     def __init__(
         self, outbox: Outbox, receive: Callable[[], Sketch | None], every: float = EXCHANGE_S
@@ -151,7 +161,9 @@ class Exchange:
         self.sent = math.inf
         """The penalty of the grouping sent last."""
         self.taken = 0
-        """How many times the search went on from the other side's grouping."""
+        """How many times the search went on from a grouping merged with the other side's."""
+        self.seen: Sketch | None = None
+        """The other side's grouping merged last."""
 
     def announce(self, state: Grouping) -> None:
         """Send `state` as the search begins, unheard: the other side may send from now on."""
@@ -167,14 +179,17 @@ class Exchange:
         if theirs is None:
             return None
         mine = state.penalty()
-        if theirs.penalty < mine - 1e-6:
-            other = theirs.grouping(state.inst)
-            if other is not None and other.penalty() < mine - 1e-6:
+        answer = None
+        if theirs is not self.seen:
+            self.seen = theirs
+            combined = merged(state, theirs.formed())
+            if combined.penalty() < mine - 1e-6:
                 self.taken += 1
-                return other
-        elif mine < min(self.sent, theirs.penalty) - 1e-6 and self.outbox.offer(Sketch.of(state)):
+                state = answer = combined
+                mine = state.penalty()
+        if mine < min(self.sent, theirs.penalty) - 1e-6 and self.outbox.offer(Sketch.of(state)):
             self.sent = mine
-        return None
+        return answer
 
 
 class SecondProcess:

@@ -33,6 +33,7 @@ from .heuristic import (
     construct,
     improve,
     market_of,
+    merged,
 )
 from .instance import Instance
 from .milp import solve_neighbourhood
@@ -305,11 +306,10 @@ def sent_by(second: SecondProcess, inst: Instance) -> Callable[[], Grouping | No
 
 
 def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:
-    """The grouping the second process sent last, when there is one that keeps every pin and
-    is cheaper than `state`; otherwise `state`."""
+    """`state` merged with the grouping the second process sent last (`heuristic.merged`):
+    every part where that one is cheaper is taken over; `state` when none is."""
     second.poll()
-    other = second.sketch.grouping(state.inst) if second.sketch is not None else None
-    return other if other is not None and other.penalty() < state.penalty() else state
+    return state if second.sketch is None else merged(state, second.sketch.formed())
 
 
 def _from_plan(

@@ -14,7 +14,7 @@ from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, Solution, solve, validate
 from verme.grouping import solver as solver_module
 from verme.grouping.columns import ColumnGeneration
-from verme.grouping.heuristic import Grouping, construct
+from verme.grouping.heuristic import Formed, Grouping, construct, merged
 from verme.grouping.instance import Instance
 from verme.grouping.regional import bound_regions
 from verme.grouping.second import WHOLE, Exchange, Outbox, SecondProcess, Sketch
@@ -153,12 +153,17 @@ def test_a_grouping_of_another_problem_is_not_taken() -> None:
     other = problem(crowd("p", 4), [mentor("m1", slots=("fri-0800",))], size=SIZE)
     inst = Instance(p)
     frame = Instance(other).positions[0].frames[0]
-    sketch = Sketch(((0, frame, "wellbeing", inst.positions[0].topics[0], (0, 1, 2)),), 0.0)
+    topic = inst.positions[0].topics[0]
+    sketch = Sketch(((0, frame, "wellbeing", topic, (0, 1, 2), 0.0),), 0.0)
     assert sketch.grouping(inst) is None
-    assert (
-        Sketch(((5, frame, "wellbeing", inst.positions[0].topics[0], (0,)),), 0.0).grouping(inst)
-        is None
-    )
+    assert Sketch(((5, frame, "wellbeing", topic, (0,), 0.0),), 0.0).grouping(inst) is None
+    # Nor merged into a grouping of this one, however cheap it claims to be.
+    base = construct(inst)
+    assert merged(base, sketch.formed()) is base
+    own = inst.positions[0].frames[0]
+    assert merged(base, {0: Formed(own, "wellbeing", topic, (0, 99), -1e9)}) is base
+    # A claim is checked by opening the group: (0, 1) really costs more than the greedy's.
+    assert merged(base, {0: Formed(own, "wellbeing", topic, (0, 1), -1e9)}) is base
 
 
 def test_inside_a_daemon_process_no_second_process_is_started() -> None:
