@@ -119,18 +119,12 @@ class Coupling:
         blocks = np.asarray(part.blocks, dtype=np.int64)
         return np.where(self.is_coupled[blocks], self.mu[blocks], self.unplaced[blocks])
 
-    def run(
-        self,
-        deadline: float,
-        trace: list[tuple[float, float]] | None = None,
-        skip_first_online: bool = False,
-    ) -> Coupled | None:
+    def run(self, deadline: float) -> Coupled | None:
         """Subgradient steps until `deadline` (monotonic); the best bound found, None if not
         even the first step ended in time."""
         began = time.monotonic()
         best, best_taken = -math.inf, list[Taken]()
         theta, since, steps = FIRST_STEP, 0, 0
-        fresh = False
         parts = [lp for lp, _ in self.regions]
         while time.monotonic() < deadline:
             total = 0.0
@@ -142,26 +136,18 @@ class Coupling:
                 else:  # the regions' own bounds, at the first prices
                     total += item.bound
                 left[lp.blocks] = lp.generation.left_out()
+            if steps > 0:
+                self.online.generation.set_unplaced_costs(self._costs(self.online))
+            total += self.online.generation.generate(deadline, caps=steps == 0).bound
             joined = np.zeros(len(self.inst.blocks))  # taken by an online group, per block
-            if steps == 0 and skip_first_online:
-                total += float(self.mu[self.coupled].sum())
-                fresh = True
-            else:
-                if steps > 0:
-                    self.online.generation.set_unplaced_costs(self._costs(self.online))
-                total += self.online.generation.generate(deadline, caps=steps == 0 or fresh).bound
-                joined[self.online.blocks] = 1.0 - self.online.generation.left_out()
-                fresh = False
+            joined[self.online.blocks] = 1.0 - self.online.generation.left_out()
             steps += 1
             bound = total - float(self.mu[self.coupled].sum())
-            if trace is not None:
-                trace.append((round(time.monotonic() - began, 2), round(bound, 2)))
             if not math.isfinite(bound):  # a part got no time: no bound at these prices
                 break
             if bound > best + 1e-6:
                 best, since = bound, 0
-                solved = parts if fresh else [*parts, self.online]
-                best_taken = [t for lp in solved for t in lp.taken()]
+                best_taken = [t for lp in (*parts, self.online) for t in lp.taken()]
             else:
                 since += 1
                 if since >= PATIENCE:
