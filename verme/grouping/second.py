@@ -187,7 +187,10 @@ class Exchange:
                 self.taken += 1
                 state = answer = combined
                 mine = state.penalty()
-        if mine < min(self.sent, theirs.penalty) - 1e-6 and self.outbox.offer(Sketch.of(state)):
+        # Sent whenever it is cheaper than what was sent last and not the other's own: even a
+        # costlier grouping may have parts that the other side merges.
+        news = mine < self.sent - 1e-6 and abs(mine - theirs.penalty) > 1e-6
+        if news and self.outbox.offer(Sketch.of(state)):
             self.sent = mine
         return answer
 
