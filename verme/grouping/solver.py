@@ -13,7 +13,8 @@ blocks, branch and price, which returns at once when it proves the grouping opti
 on the whole exact model; from 150 blocks, neighbourhoods re-formed by column generation for the
 time left, exchanging groupings with the second process's search (second.py). From 100 to 150
 blocks the second process searches beside the dive and branch and price, and the tree prunes
-against its groupings. The better of the two processes' groupings is kept."""
+against its groupings. The two processes' groupings are merged: each part where the second
+process's is cheaper is taken over (`heuristic.merged`)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ rule, and it reports nothing rather than something wrong."""
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -192,7 +193,7 @@ def _inbox(connection: Connection, wait: float = 1.0) -> list[Sketch]:
     return items
 
 
-def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when_cheaper() -> None:
+def test_each_side_goes_on_from_the_merged_grouping_and_sends_only_what_got_cheaper() -> None:
     p = _two_regions()
     inst = Instance(p)
     cheap, costly = construct(inst), Grouping(inst)  # the greedy's, and everyone unplaced
@@ -234,7 +235,51 @@ def test_each_side_goes_on_from_the_cheaper_grouping_and_sends_its_own_only_when
     assert validate(p, _solution(taken, 0.0, 0.0)) == []
     assert (second.taken, first.taken) == (1, 0)
     assert second(taken) is None
-    assert not to_first.poll(0.2)  # no cheaper than what it heard: nothing sent back
+    assert not to_first.poll(0.2)  # the grouping it heard: nothing sent back
+
+
+def test_a_side_merges_the_other_grouping_and_sends_what_got_cheaper_even_if_costlier() -> None:
+    p = generate(100, 1)
+    inst = Instance(p)
+    best = construct(inst)
+    first_k, second_k = sorted(best.groups)[:2]
+    start = best.copy()  # both sides went on from this one
+    start.close(first_k)
+    start.close(second_k)
+    ahead, behind = start.copy(), start.copy()  # each re-forms a different group
+    for state, k in ((ahead, first_k), (behind, second_k)):
+        group = best.groups[k]
+        assert state.open_group(k, group.frame, group.theme, group.topic, group.blocks)
+    context = multiprocessing.get_context("spawn")
+    reader, writer = context.Pipe(duplex=False)
+    theirs = Sketch.of(ahead)
+    side = Exchange(Outbox(writer), lambda: theirs, every=0.0)
+    side.announce(start)
+    assert side.outbox.wait(5.0)
+    assert [item.penalty for item in _inbox(reader)] == [start.penalty()]
+    # A new grouping from the other side: merged in, both groups are kept, and that is sent.
+    taken = side(behind)
+    assert taken is not None
+    assert math.isclose(taken.penalty(), best.penalty())
+    assert taken.penalty() < min(ahead.penalty(), behind.penalty())
+    assert validate(p, _solution(taken, 0.0, 0.0)) == []
+    assert side.outbox.wait(5.0)
+    assert [item.penalty for item in _inbox(reader)] == [taken.penalty()]
+    # The other side's grouping merged already: nothing is merged again. A grouping that got
+    # cheaper than what was sent is sent even when it costs more than the other side's, whose
+    # search may merge its parts.
+    theirs = Sketch.of(best)
+    side = Exchange(Outbox(writer), lambda: theirs, every=0.0)
+    side.announce(start)
+    assert side.outbox.wait(5.0)
+    _inbox(reader)
+    side.seen = theirs
+    assert behind.penalty() > best.penalty()
+    assert side(behind) is None
+    assert side.outbox.wait(5.0)
+    assert [item.penalty for item in _inbox(reader)] == [behind.penalty()]
+    assert side(behind) is None  # nothing new since: nothing sent
+    assert not reader.poll(0.2)
 
 
 def test_the_first_process_goes_on_from_the_second_process_grouping_while_both_search() -> None:
