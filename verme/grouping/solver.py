@@ -41,7 +41,7 @@ from .milp import solve_neighbourhood
 from .model import Explanation, Problem, Solution, SolvedGroup, Unassigned
 from .neighbourhoods import NeighbourhoodSearch
 from .regional import RegionBound, applies, bound_regions, combined_bound, rounded
-from .second import ROUNDING_THRESHOLDS, WHOLE, SecondProcess, Sketch
+from .second import COUPLING_MAX_BLOCKS, ROUNDING_THRESHOLDS, WHOLE, SecondProcess, Sketch
 
 DEFAULT_TIME_LIMIT_S = 30.0
 FULL_MODEL_MAX_PAIRS = 25_000
@@ -101,6 +101,14 @@ neighbourhoods gets the rest; problems planned region by region keep half the li
 plan (a quarter measured again at 1,000 registrants with neighbourhoods around themes: within
 1.5 % over twelve problems; docs/decisions.md). (Bounding 10,000 registrants region by region
 in this process instead of a second one cost 8 % in penalty: 13,111 against 12,158.)"""
+
+COUPLED_PLAN_SHARE = 0.3
+"""Where the second process bounds the regions and couples them (up to
+`second.COUPLING_MAX_BLOCKS` blocks), the market model plans until this share of the time
+limit instead of half of it, and the search gets the time; the second process's grouping,
+rounded from the coupled LPs, is merged in (1,000 registrants, 60 s, seeds 1-6 ordinary and
+placeable, two runs each: 782.1 penalty points on average against 799.8, lower in 13 of 24
+pairs and higher in 10, so a weak gain; docs/decisions.md)."""
 
 CUTS_MAX_BLOCKS = 300
 """From `DIVE_MAX_BLOCKS` to this many blocks, with a second process that bounds the whole
@@ -190,6 +198,8 @@ def solve(
         )
         if second is not None and not regional and not small:
             plan_end = started + SECOND_PLAN_SHARE * limit
+        elif second is not None and regional and len(inst.blocks) <= COUPLING_MAX_BLOCKS:
+            plan_end = started + COUPLED_PLAN_SHARE * limit
     if second is None:  # all in this process: the whole problem only up to COLUMNS_MAX_BLOCKS
         regional = len(inst.blocks) > COLUMNS_MAX_BLOCKS and applies(inst)
     if (second is None or small) and len(inst.blocks) <= COLUMNS_MAX_BLOCKS:
