@@ -147,9 +147,10 @@ class Exchange:
     At most every `every` seconds it looks at the other side's latest grouping (`receive`).
     A new one is merged into its own (`heuristic.merged`: every part where the other's is
     cheaper is taken over, so the improvements of both searches are kept); when that is
-    cheaper, the search goes on from it. Its grouping is sent when it is cheaper than the
-    other's and than what it sent last. Apart from `announce`, it sends nothing before it has
-    heard from the other side, so nothing waits in a pipe that nobody reads."""
+    cheaper, the search goes on from it. Its grouping is sent whenever it is cheaper than what
+    it sent last and is not the other's own, even when it costs more than the other's (the
+    other may merge its parts). Apart from `announce`, it sends nothing before it has heard
+    from the other side, so nothing waits in a pipe that nobody reads."""
 
     def __init__(
         self, outbox: Outbox, receive: Callable[[], Sketch | None], every: float = EXCHANGE_S
