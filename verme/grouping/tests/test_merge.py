@@ -77,27 +77,45 @@ def test_the_same_grouping_or_a_costlier_one_changes_nothing() -> None:
     assert merged(base, {}) is base  # everyone unplaced there: nothing is cheaper
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rerun_problems(), st.randoms(use_true_random=False), st.data())
-def test_a_merge_keeps_every_rule_and_costs_no_more_than_either(
-    p: Problem, rng: random.Random, data: st.DataObject
-) -> None:
+def _two_searches_merged(p: Problem, rng: random.Random, data: st.DataObject) -> None:
     inst = Instance(p)
-    one = construct(inst)
-    if not pins_kept(one) or not _valid(p, one):
+    start = construct(inst)
+    if not (pins_kept(start) and _valid(p, start)):
         return
-    # Another grouping from it: some groups closed, the greedy fills again, a short search.
-    other = one.copy()
-    for k in sorted(other.groups):
+    # Two "searches" from one grouping: each closes some groups, and may let the greedy fill
+    # again and search a little, so that they differ in parts, some cheaper on either side.
+    sides = []
+    for _ in range(2):
+        state = start.copy()
+        for k in sorted(state.groups):
+            pinned = any(inst.pinned.get(i) == k for i in state.groups[k].members)
+            if not pinned and data.draw(st.booleans()):  # a search never moves pins
+                state.close(k)
         if data.draw(st.booleans()):
-            other.close(k)
-    construct(inst, other)
-    improve(other, time.monotonic() + 0.2, rng)
-    improve(one, time.monotonic() + 0.1, random.Random(rng.random()))
+            construct(inst, state)
+            improve(state, time.monotonic() + 0.1, rng)
+        if not (pins_kept(state) and _valid(p, state)):
+            return  # a pinned person left out: not a grouping a search would hold
+        sides.append(state)
+    one, other = sides
     for base, theirs in ((one, other), (other, one)):
-        if not pins_kept(theirs) or not _valid(p, theirs):
-            continue
         both = merged(base, formed(theirs))
         assert _valid(p, both)
         assert pins_kept(both)
         assert both.penalty() <= min(base.penalty(), theirs.penalty()) + 1e-6
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rerun_problems(), st.randoms(use_true_random=False), st.data())
+def test_a_merge_keeps_every_rule_and_costs_no_more_than_either(
+    p: Problem, rng: random.Random, data: st.DataObject
+) -> None:
+    _two_searches_merged(p, rng, data)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(30, 120), st.integers(1, 50), st.randoms(use_true_random=False), st.data())
+def test_merges_of_generated_rounds_keep_every_rule(
+    size: int, seed: int, rng: random.Random, data: st.DataObject
+) -> None:
+    _two_searches_merged(generate(size, seed), rng, data)
