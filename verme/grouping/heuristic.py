@@ -478,19 +478,14 @@ def merged(base: Grouping, other: Mapping[int, Formed]) -> Grouping:
                 return base
             where_other[b] = k
 
-    def same(k: int) -> bool:
-        mine, theirs = base.groups.get(k), other.get(k)
-        return (
-            mine is not None
-            and theirs is not None
-            and mine.frame == theirs.frame
-            and len(mine.blocks) == len(theirs.blocks)
-            and mine.blocks.issuperset(theirs.blocks)
-        )
-
+    same = {
+        k
+        for k in base.groups.keys() & other.keys()
+        if base.groups[k].frame == other[k].frame and base.groups[k].blocks == set(other[k].blocks)
+    }
     Node = tuple[int, int]  # (0, k): base's group at k; (1, k): other's
-    nodes: list[Node] = [(0, k) for k in base.groups if not same(k)]
-    nodes += [(1, k) for k in other if not same(k)]
+    nodes: list[Node] = [(0, k) for k in base.groups if k not in same]
+    nodes += [(1, k) for k in other if k not in same]
     if not nodes:
         return base
     parent = {node: node for node in nodes}

@@ -263,7 +263,7 @@ def solve(
     if second is not None:
         # The second process's grouping, when it has sent one that is cheaper, is the one
         # polished and searched from (docs/decisions.md, 2026-12-03).
-        state = cheaper_sent(second, state)
+        state = merged_sent(second, state)
     report("improving by local search")
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
     if generation is not None and state.penalty() > lower + 1e-6:
@@ -293,7 +293,7 @@ def solve(
         whole = by_region.pop(WHOLE, None)
         if whole is not None:
             lower = max(lower, whole.bound)
-        state = cheaper_sent(second, state)
+        state = merged_sent(second, state)
     if by_region and plan.by_region:  # planned region by region: every region's market bound
         lower = max(lower, combined_bound(plan.by_region, by_region))
     report("writing explanations")
@@ -316,7 +316,7 @@ def sent_by(second: SecondProcess, inst: Instance) -> Callable[[], Grouping | No
     return offered
 
 
-def cheaper_sent(second: SecondProcess, state: Grouping) -> Grouping:
+def merged_sent(second: SecondProcess, state: Grouping) -> Grouping:
     """`state` merged with the grouping the second process sent last (`heuristic.merged`):
     every part where that one is cheaper is taken over; `state` when none is."""
     second.poll()

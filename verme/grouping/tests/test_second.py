@@ -19,7 +19,7 @@ from verme.grouping.heuristic import Formed, Grouping, construct, merged
 from verme.grouping.instance import Instance
 from verme.grouping.regional import bound_regions
 from verme.grouping.second import WHOLE, Exchange, Outbox, SecondProcess, Sketch
-from verme.grouping.solver import _solution, cheaper_sent, sent_by
+from verme.grouping.solver import _solution, merged_sent, sent_by
 
 from .make import crowd, mentor, problem
 
@@ -311,19 +311,19 @@ def test_before_its_local_search_the_first_process_takes_the_second_grouping_if_
     assert second is not None
     costly = Grouping(inst)  # everyone unplaced
     # Nothing sent yet: the solver keeps its own grouping.
-    assert cheaper_sent(second, costly) is costly
+    assert merged_sent(second, costly) is costly
     until = time.monotonic() + 20.0
     while second.sketch is None and time.monotonic() < until:
         time.sleep(0.05)
         second.poll()
     assert second.sketch is not None
-    taken = cheaper_sent(second, costly)
+    taken = merged_sent(second, costly)
     assert taken is not costly
     assert taken.penalty() == second.sketch.penalty < costly.penalty()
     assert validate(p, _solution(taken, 0.0, 0.0)) == []
     # A grouping as cheap as the one sent is kept, not swapped for it (only for a cheaper one
     # the second process may have sent since).
-    kept = cheaper_sent(second, taken)
+    kept = merged_sent(second, taken)
     assert kept is taken or kept.penalty() < taken.penalty()
     second.collect(wait=20.0)
 
