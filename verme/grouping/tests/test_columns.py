@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, Solution, Weights, solve, validate
 from verme.grouping.aggregate import solve_plan
-from verme.grouping.columns import ColumnGeneration, integral_weights
+from verme.grouping.columns import Column, ColumnGeneration, integral_weights
 from verme.grouping.heuristic import construct
 from verme.grouping.instance import Instance
 from verme.grouping.second import ROUNDING_THRESHOLDS
@@ -103,6 +104,46 @@ def test_diving_finds_a_grouping_within_one_point_of_the_bound() -> None:
     assert solution is not None
     assert validate(generate(60, 3), solution) == []
     assert solution.penalty <= 1.05 * solution.penalty_bound
+
+
+def test_the_dive_never_fixes_two_groups_that_clash() -> None:
+    # Each of these rounds ended its dive with an infeasible LP and no grouping: two groups
+    # at 0.5 that share a block both read above a half and were fixed together.
+    for size, seed in ((40, 6), (50, 9), (80, 2)):
+        p = generate(size, seed)
+        solution = _dived(p)
+        assert solution is not None, (size, seed)
+        assert validate(p, solution) == []
+
+
+def test_groups_fixed_at_once_share_no_block_slot_or_full_entity() -> None:
+    p = problem(
+        crowd("p", 12, slots=("mon-1400", "tue-1400", "wed-1400")),
+        [mentor("m", capacity=2, slots=("mon-1400", "tue-1400", "wed-1400"))],
+    )
+    generation = ColumnGeneration(Instance(p))
+    frames = [frame for frame, _ in generation.frames[0]]
+    topic = generation.topics[0]
+
+    def group(frame: int, blocks: tuple[int, ...]) -> Column:
+        return Column(0, frames[frame], "wellbeing", topic, blocks, 0.0)
+
+    for column in (
+        group(0, (0, 1, 2)),
+        group(1, (3, 4, 5)),
+        group(2, (6, 7, 8)),
+        group(0, (9, 10, 11)),
+        group(1, (2, 9, 10)),
+    ):
+        assert generation.add(column)
+    # An entity of capacity two, three groups at 2/3 in three slots: two of them.
+    chosen = generation._compatible(np.array([2 / 3, 2 / 3, 2 / 3, 0.0, 0.0]), set(), {})
+    assert len(chosen) == 2
+    # Two groups a hair above a half in one slot: one; a block shared: one.
+    half = 0.5 + 1e-7
+    assert generation._compatible(np.array([half, 0.0, 0.0, half, 0.0]), set(), {}) == [0]
+    assert len(generation._compatible(np.array([0.0, 0.0, 0.0, 0.0, half]), {0}, {0: 1})) == 0
+    assert generation._compatible(np.array([0.0, 0.0, 0.0, half, half]), {1}, {0: 1}) == [3]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
