@@ -278,3 +278,23 @@ def test_the_search_goes_on_from_a_cheaper_grouping_it_is_handed() -> None:
     assert _valid(result)
     with pytest.raises(ValueError, match="another instance"):
         search.adopt(Grouping(Instance(p)))
+
+
+def test_a_neighbourhood_tried_in_vain_is_tried_again_only_once_it_costs_more() -> None:
+    p = problem(crowd("p", 12), [mentor("m1", capacity=3)], size=SIZE)
+    state = construct(Instance(p))
+    search = NeighbourhoodSearch(state, random.Random(0))
+    assert search.step(time.monotonic() + 5.0)
+    assert search.stale == 0
+    ((key, cost),) = search.tried.items()
+    assert cost == search.cost(Neighbourhood(key[0], tuple(state.groups), key[1]))
+    # The same neighbourhood at the same cost: the same problem, nothing new to find.
+    assert search.step(time.monotonic() + 5.0)
+    assert search.stale == 1
+    # Made costlier (a group taken apart): re-formed, and as cheap as before once more.
+    state.close(next(iter(state.groups)))
+    assert state.penalty() > cost
+    assert search.step(time.monotonic() + 5.0)
+    assert search.stale == 0
+    assert state.penalty() <= cost
+    assert _valid(state)
