@@ -344,6 +344,14 @@ def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
         by_frame[g.frame].append(k)
         rank[k] = len(rank)
     fits: dict[int, list[int]] = {}
+    # A block's moves depend only on its group and the groups it fits, so a block found with
+    # no move is skipped until one of them changes: `changed` holds the count of moves made
+    # when a group last changed, `stuck` the count when a block was last found with no move.
+    # (1,000 registrants: after a first pass of 2.5 s, the second gained 8 points in 2.5 s
+    # and the third, which found nothing, took as long again.)
+    moves = 0
+    changed: dict[int, int] = {}
+    stuck: dict[int, int] = {}
     improved = True
     while improved and time.monotonic() < deadline:
         improved = False
@@ -360,8 +368,16 @@ def improve(state: Grouping, deadline: float, rng: random.Random) -> None:
                     if inst.block_fits(b, inst.positions[k], frame)
                 ]
                 fits[b] = sorted(found, key=rank.__getitem__)
+            cur = state.where[b]
+            since = stuck.get(b)
+            if since is not None and all(changed.get(k, 0) <= since for k in (cur, *fits[b])):
+                continue
             if _improve_block(state, b, fits[b], w_unassigned):
                 improved = True
+                moves += 1
+                changed[cur] = changed[state.where[b]] = moves
+            else:
+                stuck[b] = moves
 
 
 def _improve_block(state: Grouping, b: int, fits: list[int], w_unassigned: float) -> bool:
