@@ -450,6 +450,23 @@ def better(
     return candidate if pins_kept(candidate) and candidate.penalty() < state.penalty() else state
 
 
+def distinct(candidates: Iterable[Grouping | None]) -> list[Grouping]:
+    """The groupings given, without None and without any that holds the same groups as one
+    before it: an LP rounded at 0.1 and at 0 often gives one grouping (200 and 300
+    registrants, seeds 1-3: in three of six; 1,000, seed 1, coupled: once), and polishing it
+    twice spent the time twice."""
+    seen: list[dict[int, Formed]] = []
+    out: list[Grouping] = []
+    for candidate in candidates:
+        if candidate is None:
+            continue
+        groups = formed(candidate)
+        if groups not in seen:
+            seen.append(groups)
+            out.append(candidate)
+    return out
+
+
 @dataclass(frozen=True)
 class Formed:
     """A group as it stands, apart from the grouping that holds it (its position is the key

@@ -41,7 +41,7 @@ from multiprocessing.connection import Connection
 
 from .columns import ColumnGeneration
 from .coupling import Coupled, Coupling
-from .heuristic import Formed, Grouping, better, construct, merged, pins_kept
+from .heuristic import Formed, Grouping, better, construct, distinct, merged, pins_kept
 from .instance import Frame, Instance, Topic
 from .model import Problem
 from .neighbourhoods import NeighbourhoodSearch
@@ -335,9 +335,8 @@ def _run(
         regions.clear()  # the regions' masters are not needed in the search: free them
     if time.monotonic() < end:
         state = construct(inst)
-        for candidate in candidates:
-            if candidate is not None:
-                state = better(state, candidate, end, polish, rng)
+        for candidate in distinct(candidates):
+            state = better(state, candidate, end, polish, rng)
         latest: list[Sketch] = []
 
         def receive() -> Sketch | None:

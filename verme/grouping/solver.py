@@ -32,6 +32,7 @@ from .heuristic import (
     better,
     block_markets,
     construct,
+    distinct,
     improve,
     market_of,
     merged,
@@ -220,9 +221,8 @@ def solve(
                 report("rounding the LP to a grouping")
                 candidates = [generation.rounded(t) for t in ROUNDING_THRESHOLDS]
                 polish = POLISH_SHARE
-            for candidate in candidates:
-                if candidate is not None:
-                    state = better(state, candidate, search_end, polish * limit, rng)
+            for candidate in distinct(candidates):
+                state = better(state, candidate, search_end, polish * limit, rng)
         now = time.monotonic()
         proving = columns.converged and small
         share = PLAN_SHARE_BEFORE_PROOF if proving else 0.2 if columns.converged else 0.4

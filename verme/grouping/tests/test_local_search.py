@@ -1,5 +1,6 @@
 """Local search (`heuristic.improve`) ends at a local optimum, even though it skips the blocks
-whose groups have not changed since they were last found with no move."""
+whose groups have not changed since they were last found with no move; roundings that give
+one grouping are polished once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
 from verme.grouping import Problem, validate
-from verme.grouping.heuristic import construct, formed, improve
+from verme.grouping.heuristic import construct, distinct, formed, improve
 from verme.grouping.instance import Instance
 from verme.grouping.solver import _solution
 
@@ -39,3 +40,12 @@ def test_local_search_of_a_generated_round_ends_where_no_move_is_left() -> None:
     _settled(generate(60, 1, placeable=True), 1)
     for seed in (1, 2):
         _settled(generate(150, seed), seed)
+
+
+def test_the_same_grouping_twice_is_polished_once() -> None:
+    p = generate(100, 1)
+    state = construct(Instance(p))
+    same, other = state.copy(), state.copy()
+    other.close(next(iter(other.groups)))
+    assert distinct([None, state, same, other, None]) == [state, other]
+    assert distinct([]) == []
