@@ -35,17 +35,19 @@ POLISH_S = 3.0
 """Seconds of local search on the plan's grouping."""
 
 
-def start(size: int, seed: int, warm_up: float) -> Sketch:
+def start(
+    size: int, seed: int, warm_up: float, plan_s: float = PLAN_S, polish_s: float = POLISH_S
+) -> Sketch:
     """The grouping every run starts from (see the module's docstring)."""
     inst = Instance(generate(size, seed))
     state = construct(inst)
-    plan = _plan(inst, time.monotonic() + PLAN_S, lambda _: None, state)
+    plan = _plan(inst, time.monotonic() + plan_s, lambda _: None, state)
     if plan.groups:
         planned = build_from_plan(inst, plan)
         if planned.penalty() < state.penalty():
             state = planned
     rng = random.Random(0)
-    improve(state, time.monotonic() + POLISH_S, rng)
+    improve(state, time.monotonic() + polish_s, rng)
     NeighbourhoodSearch(state, rng, theme_share=0.0).run(time.monotonic() + warm_up)
     return Sketch.of(state)
 

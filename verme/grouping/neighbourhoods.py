@@ -282,22 +282,10 @@ class NeighbourhoodSearch:
         state, inst = self.state, self.inst
         now = self.cost(hood)
         sub = Instance(subproblem(inst, hood))
-        generation = ColumnGeneration(sub)
-        result = generation.generate(deadline)
-        if result.bound >= now - 1e-6:
-            return Outcome(0.0, proved=True, converged=result.converged)
-        if not result.converged:
-            return Outcome(0.0, proved=False, converged=False)
-        chosen = generation.dive(deadline)
-        if chosen is None:
-            return Outcome(0.0, proved=False, converged=True)
-        formed = generation.grouping(chosen)
+        attempt = re_formed(sub, now, deadline, self.rng)
+        formed = attempt.grouping
         if formed is None:
-            return Outcome(0.0, proved=False, converged=True)
-        construct(sub, formed)
-        improve(formed, min(deadline, time.monotonic() + 0.2), self.rng)
-        if formed.penalty() >= now - 1e-6:
-            return Outcome(0.0, proved=False, converged=True)
+            return Outcome(0.0, proved=attempt.proved, converged=attempt.converged)
         before = state.penalty()
         old = self._take_out(hood)
         if self._put_in(hood, sub, formed) and state.penalty() < before - 1e-6:
@@ -384,6 +372,40 @@ class NeighbourhoodSearch:
             raise ValueError("a grouping of another instance")
         self.state = state
         self.stale = 0
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What re-forming a neighbourhood's problem on its own gave (`re_formed`)."""
+
+    grouping: Grouping | None
+    """A grouping of the sub-problem cheaper than the neighbourhood costs now, or None."""
+    proved: bool
+    """Column generation proved that nothing cheaper exists."""
+    converged: bool
+
+
+def re_formed(sub: Instance, now: float, deadline: float, rng: random.Random) -> Attempt:
+    """Column generation on a neighbourhood's problem (`subproblem`), then a dive from its LP,
+    the greedy for whom the dive left out and local search, until `deadline` (monotonic): a
+    grouping that costs less than `now`, what the neighbourhood costs in the whole grouping,
+    if one was found. Pure: the whole grouping is not touched (`bench.grouping.hoods` replays
+    recorded neighbourhoods through it)."""
+    generation = ColumnGeneration(sub)
+    result = generation.generate(deadline)
+    if result.bound >= now - 1e-6:
+        return Attempt(None, proved=True, converged=result.converged)
+    if not result.converged:
+        return Attempt(None, proved=False, converged=False)
+    chosen = generation.dive(deadline)
+    formed = generation.grouping(chosen) if chosen is not None else None
+    if formed is None:
+        return Attempt(None, proved=False, converged=True)
+    construct(sub, formed)
+    improve(formed, min(deadline, time.monotonic() + 0.2), rng)
+    if formed.penalty() >= now - 1e-6:
+        return Attempt(None, proved=False, converged=True)
+    return Attempt(formed, proved=False, converged=True)
 
 
 def subproblem(inst: Instance, hood: Neighbourhood) -> Problem:
