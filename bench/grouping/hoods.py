@@ -34,7 +34,7 @@ from verme.grouping.neighbourhoods import (
 )
 
 from .generate import generate
-from .search import PLAN_S, start
+from .search import PLAN_S, add_start_arguments, start
 
 
 class Recording(NeighbourhoodSearch):
@@ -104,14 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     rec = commands.add_parser("record", help="run the search and write its neighbourhoods")
     rec.add_argument("output", type=Path, help="the JSON file to write")
-    rec.add_argument("--size", type=int, default=1000, help="registrants (default: 1000)")
-    rec.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
-    rec.add_argument(
-        "--warm-up",
-        type=float,
-        default=5.0,
-        help="seconds of search around groups before the start (default: 5)",
-    )
+    add_start_arguments(rec, warm_up=5.0)
     rec.add_argument(
         "--seconds", type=float, default=60.0, help="seconds of search recorded (default: 60)"
     )

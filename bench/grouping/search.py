@@ -62,6 +62,18 @@ def run(inst: Instance, sketch: Sketch, share: float, seed: int, seconds: float)
     return state
 
 
+def add_start_arguments(parser: argparse.ArgumentParser, warm_up: float) -> None:
+    """--size, --seed and --warm-up: the problem and the grouping `start` makes for it."""
+    parser.add_argument("--size", type=int, default=1000, help="registrants (default: 1000)")
+    parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
+    parser.add_argument(
+        "--warm-up",
+        type=float,
+        default=warm_up,
+        help=f"seconds of the search around groups before the start (default: {warm_up:g})",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.grouping.search",
@@ -71,20 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "at its start and end."
         ),
     )
-    parser.add_argument("--size", type=int, default=1000, help="registrants (default: 1000)")
-    parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
+    add_start_arguments(parser, warm_up=45.0)
     parser.add_argument(
         "--shares",
         default="0,0.75",
         help="comma-separated shares of neighbourhoods around a theme (default: 0,0.75)",
     )
     parser.add_argument("--runs", type=int, default=4, help="runs per share (default: 4)")
-    parser.add_argument(
-        "--warm-up",
-        type=float,
-        default=45.0,
-        help="seconds of the search around groups before the runs (default: 45)",
-    )
     parser.add_argument(
         "--time-limit", type=float, default=30.0, help="seconds per run (default: 30)"
     )
