@@ -111,13 +111,15 @@ class NeighbourhoodSearch:
         }
         self.size = FIRST_SIZE
         self.tried: dict[tuple[tuple[str, ...], tuple[int, ...]], float] = {}
-        """Neighbourhoods (mentors, blocks) re-formed in vain, each with what it cost then.
+        """Neighbourhoods (mentors, blocks) re-formed, each with what it cost afterwards
+        (the re-formed groups' cost where they were taken).
 
         A neighbourhood's problem depends on its mentors and blocks alone, not on the grouping,
         so re-forming it again gives the same bound and the same dive: nothing cheaper than it
         cost then. It is tried again only once it costs more than that (changes elsewhere made
         its groups costlier). Traced at 1,000 registrants, about one neighbourhood in ten was
-        one already tried in vain since the last improvement, which cleared the record before."""
+        one already tried in vain, at the same cost, since the last improvement anywhere,
+        which cleared the record before."""
         self.stale = 0
 
     # -- choosing ------------------------------------------------------------------------------

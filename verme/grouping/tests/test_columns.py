@@ -108,7 +108,7 @@ def test_diving_finds_a_grouping_within_one_point_of_the_bound() -> None:
 
 def test_the_dive_never_fixes_two_groups_that_clash() -> None:
     # Each of these rounds ended its dive with an infeasible LP and no grouping: two groups
-    # at 0.5 that share a block both read above a half and were fixed together.
+    # above a half that could not both be fixed were fixed together (see `_compatible`).
     for size, seed in ((40, 6), (50, 9), (80, 2)):
         p = generate(size, seed)
         solution = _dived(p)
