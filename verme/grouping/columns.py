@@ -454,8 +454,7 @@ class ColumnGeneration:
         self.column_entity.append(column.entity)
         self.columns.append(column)
         rows = [*column.blocks, self.n_blocks + column.entity]
-        mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
-        slot_row = self.slot_rows.get((mentor, column.frame.slot))
+        slot_row = self.slot_rows.get(self._slot_of(column))
         if slot_row is not None:
             rows.append(slot_row)
         if column.pinned_to is not None:
@@ -903,9 +902,8 @@ class ColumnGeneration:
         self, column: Column, pi: np.ndarray, beta: dict[tuple[str, str], float]
     ) -> float:
         """The column's reduced cost in the master LP whose duals are `pi`, `beta`, `alpha`."""
-        mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
         value = column.cost - float(sum(pi[b] for b in column.blocks))
-        value -= beta.get((mentor, column.frame.slot), 0.0)
+        value -= beta.get(self._slot_of(column), 0.0)
         value -= float(sum(self.sigma[k] for k in self._cuts_hit(column.blocks)))
         value -= float(sum(self.tau[k] for k in self.counted(column)))
         return value - float(self.alpha[column.entity])
@@ -1010,9 +1008,9 @@ class ColumnGeneration:
             for c in fixed:
                 column = self.columns[c]
                 used[column.entity] += 1
-                mentor = self.inst.positions[self.entities[column.entity][0]].mentor.id
-                if (mentor, column.frame.slot) in beta:
-                    beta[mentor, column.frame.slot] = -BIG
+                slot = self._slot_of(column)
+                if slot in beta:
+                    beta[slot] = -BIG
             full = frozenset(e for e, count in used.items() if count >= self.capacity[e])
             _, found = self.price(pi, beta, deadline, full)
             improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]

@@ -261,8 +261,8 @@ def solve(
         lower = max(lower, plan.bound)
         state = _from_plan(plan, state, bool(by_region), search_end, limit, rng, report)
     if second is not None:
-        # The second process's grouping, when it has sent one that is cheaper, is the one
-        # polished and searched from (docs/decisions.md, 2026-12-03).
+        # The second process's grouping is merged in before the polish and the search: each
+        # part where it is cheaper is taken over (docs/decisions.md, 2026-12-07).
         state = merged_sent(second, state)
     report("improving by local search")
     improve(state, min(search_end, time.monotonic() + 0.25 * (search_end - time.monotonic())), rng)
