@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m verme.grouping compile
 	touch $@
 
 install: $(VENV)/.installed  ## Create .venv and install Verme with its dev dependencies

@@ -1,4 +1,4 @@
-"""Command line: `python -m verme.grouping solve|validate ...` (see --help)."""
+"""Command line: `python -m verme.grouping solve|validate|compile ...` (see --help)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .columns import warm_up
 from .exchange import (
     FormatError,
     problem_from_dict,
@@ -67,11 +68,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     check_cmd.add_argument("problem", type=Path, metavar="PROBLEM.json")
     check_cmd.add_argument("solution", type=Path, metavar="SOLUTION.json")
+    commands.add_parser(
+        "compile",
+        help="compile the pricing search ahead of the first solve",
+        description=(
+            "Compile the optimiser's pricing search into machine code and keep it in numba's "
+            "cache (beside the code, or in the user's cache directory when that is read-only), "
+            "so that the first solve does not spend seconds compiling. Run once after "
+            "installing or upgrading Verme; `make install` does."
+        ),
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "compile":
+        warm_up()
+        print("compiled: the pricing search is in numba's cache", file=sys.stderr)
+        return 0
     try:
         problem = problem_from_dict(read_json(args.problem))
         if args.command == "validate":

@@ -34,13 +34,17 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 import highspy
 import numpy as np
 
+from . import pricing
 from .heuristic import Grouping, Market, block_markets, market_of, pins_kept
 from .instance import Frame, Instance, Topic
 from .milp import PRESOLVE_PARALLEL_ROWS_AND_COLUMNS
+from .model import Mentor, Participant, Problem, SizeRule
+from .pricing import rows
 from .scoring import group_penalty
 
 NODE_LIMIT = 20_000
@@ -71,7 +75,6 @@ INF = math.inf
 ARTIFICIAL_COST = 1e6
 """The cost of a theme's artificial group, which only a node that asks for more groups of the
 theme than pricing has found yet takes (branching.py prunes such a node)."""
-_NONE: frozenset[int] = frozenset()
 BIG = 1e9
 """A dual that prices a block or a slot out of every new group."""
 
@@ -290,7 +293,10 @@ class ColumnGeneration:
             self.entity_topics.append(np.array([topic_index[q] for q in pos.topics]))
             self.capacity.append(len(ks))
         # Markets some entity meets in: the only ones pricing needs to value.
-        self._offered_markets = sorted({m for frames in self.frames for _, m in frames})
+        self._offered = np.array(
+            sorted({m for frames in self.frames for _, m in frames}), dtype=np.int64
+        )
+        self._market_rows = rows([m.tolist() for m in self.market_people])
         # A mentor with several positions meets each group in its own slot.
         positions_of: dict[str, int] = defaultdict(int)
         for ks in self.entities:
@@ -333,16 +339,27 @@ class ColumnGeneration:
         person_cost = self.theme_cost[:, :, None] + self.topic_cost[:, None, :]
         self.block_cost = np.zeros((len(inst.blocks), len(self.themes), len(self.topics)))
         np.add.at(self.block_cost, np.array(inst.block_of, dtype=np.int64), person_cost)
-        self.unit_of = [p.unit for p in people]
-        # The same per block as Python values, for the pricing search's inner loop.
-        self._novices_of: list[int] = [sum(inst.novice[i] for i in block) for block in inst.blocks]
-        self._units_of: list[tuple[str | None, ...]] = [
-            tuple(self.unit_of[i] for i in block) for block in inst.blocks
-        ]
-        self._pins_of: list[frozenset[int]] = [
-            frozenset(inst.pinned[i] for i in block if i in inst.pinned) for block in inst.blocks
-        ]
-        self._single: list[tuple[int, ...]] = [(b,) for b in range(len(inst.blocks))]
+        # The same per block as flat arrays, for the pricing search (pricing.py): novices,
+        # the position pinned people are pinned to (-1: none, -2: several), the blocks it may
+        # not share a group with and its people's units (as numbers, -1 for none).
+        self._novices_of = np.array(
+            [sum(inst.novice[i] for i in block) for block in inst.blocks], dtype=np.int64
+        )
+        pins_of = [{inst.pinned[i] for i in block if i in inst.pinned} for block in inst.blocks]
+        self._pin_of = np.array(
+            [-1 if not pins else min(pins) if len(pins) == 1 else -2 for pins in pins_of],
+            dtype=np.int64,
+        )
+        self._conflict_rows = rows([sorted(c) for c in inst.block_conflicts])
+        unit_index: dict[str, int] = {}
+        for p in people:
+            if p.unit is not None:
+                unit_index.setdefault(p.unit, len(unit_index))
+        self._n_units = len(unit_index)
+        units = [-1 if p.unit is None else unit_index[p.unit] for p in people]
+        self._unit_rows = rows([[units[i] for i in block] for block in inst.blocks])
+        self._no_rows = rows([[] for _ in inst.blocks])
+        self._extra: tuple[Rules, tuple[np.ndarray, np.ndarray]] | None = None
         self._block_of = np.array(inst.block_of, dtype=np.int64)
         # The size and novice terms of a group of v novices and u experienced members.
         self._group_terms = np.full((size.max + 1, size.max + 1), INF)
@@ -366,8 +383,12 @@ class ColumnGeneration:
         self._cuts_of: dict[int, list[int]] = defaultdict(list)
         self.sigma = np.zeros(0)
         """The cuts' duals (<= 0) in the last master LP solved."""
-        self._cut_cost: dict[int, list[tuple[int, float]]] = {}
-        """Per block, the cuts with a dual that hold it and what entering each costs."""
+        self._cut_rows: tuple[np.ndarray, np.ndarray, np.ndarray] = (
+            *self._no_rows,
+            np.zeros(0),
+        )
+        """Per block (compressed rows, pricing.py), the cuts with a dual that hold it and
+        what entering each costs."""
         self.column_entity: list[int] = []
         self._seen: set[tuple[int, Frame, str, Topic, tuple[int, ...]]] = set()
         self.integral = integral_weights(inst) and bool(
@@ -550,10 +571,16 @@ class ColumnGeneration:
     def _set_cut_duals(self, sigma: np.ndarray) -> None:
         """Keep the cuts' duals, and per block what entering each cut with a dual costs."""
         self.sigma = sigma
-        self._cut_cost = {}
-        for k in np.flatnonzero(sigma < -1e-9).tolist():
+        priced = np.flatnonzero(sigma < -1e-9).tolist()
+        if not priced:
+            self._cut_rows = (*self._no_rows, np.zeros(0))
+            return
+        held: list[list[int]] = [[] for _ in range(self.n_blocks)]
+        for k in priced:
             for b in self.cuts[k]:
-                self._cut_cost.setdefault(b, []).append((k, -float(sigma[k])))
+                held[b].append(k)
+        start, ids = rows(held)
+        self._cut_rows = (start, ids, -sigma[ids])
 
     def _cuts_hit(self, blocks: Sequence[int]) -> list[int]:
         """The cuts a group of these blocks enters (it holds two or more of their blocks)."""
@@ -584,26 +611,17 @@ class ColumnGeneration:
         """
         inst, size = self.inst, self.size
         person_dual = (pi / self.block_size)[self._block_of]
-        n_themes, n_topics = len(self.themes), len(self.topics)
-        tables = np.full((len(self.markets), n_themes, n_topics), INF)
-        group_terms = self._group_terms
-        for m in self._offered_markets:
-            people = self.market_people[m]
-            if len(people) < size.min:
-                continue
-            reduced = (
-                self.theme_cost[people][:, :, None]
-                + self.topic_cost[people][:, None, :]
-                - person_dual[people][:, None, None]
-            )
-            novice = self.novice[people]
-            prefix_n = _prefix(reduced[novice], size.max)
-            prefix_e = _prefix(reduced[~novice], size.max)
-            # Every split into v novices and u experienced members at once: the group terms
-            # of each (v, u), infinite where v + u is not an allowed size.
-            terms = group_terms[: len(prefix_n), : len(prefix_e)]
-            combined = prefix_n[:, None] + prefix_e[None, :] + terms[:, :, None, None]
-            tables[m] = combined.min(axis=(0, 1))
+        tables = pricing.relaxed_tables(
+            *self._market_rows,
+            self._offered,
+            self.theme_cost,
+            self.topic_cost,
+            person_dual,
+            self.novice,
+            self._group_terms,
+            size.min,
+            size.max,
+        )
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         bound += self._count_bound()
@@ -724,22 +742,51 @@ class ColumnGeneration:
         ks = self.entities[e]
         pos = inst.positions[ks[0]]
         blocks = self.fitting(e, f)
-        extra: dict[int, set[int]] = {}
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
-            extra = rules.conflicts()
-        reduced = self.block_cost[blocks, t, q] - pi[blocks]
-        # The items to choose from, in order of their per-person reduced cost: each block, or
-        # the blocks bound together by branching as one item. `keys[j]` indexes the lists below.
-        keys: list[int]
-        blocks_of: Sequence[tuple[int, ...]] = self._single
-        people_of: Sequence[tuple[int, ...]] = inst.blocks
-        novices_of: Sequence[int] = self._novices_of
-        units_of: Sequence[tuple[str | None, ...]] = self._units_of
-        pins_of: Sequence[frozenset[int]] = self._pins_of
-        conflicts_of: Sequence[set[int]] = inst.block_conflicts
-        if rules.together:
-            # Blocks bound together by branching are one item, or none if one of them is out.
+        extra_start, extra_blocks = self._extra_rows(rules)
+        # The arguments every search takes (pricing.py): the blocks' pairs, units and cuts,
+        # then the group's terms.
+        terms: tuple[Any, ...] = (
+            *self._conflict_rows,
+            extra_start,
+            extra_blocks,
+            *self._unit_rows,
+            self._n_units,
+            *self._cut_rows,
+            len(self.cuts),
+        )
+        group: tuple[Any, ...] = (
+            inst.mentor_theme_cost(pos, theme) + shift,
+            w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target),
+            size.min,
+            size.max,
+            float(w.lone_novice),
+            float(w.no_experienced),
+            topic.kind != "unit" and w.unit_share > 0,
+            float(w.max_unit_share),
+            float(w.unit_share),
+            cutoff,
+            NODE_LIMIT,
+        )
+        if not rules.together:  # each block an item of its own
+            status, value, chosen, pin = pricing.search_blocks(
+                blocks,
+                self.block_cost,
+                t,
+                q,
+                pi,
+                self.block_count,
+                self._novices_of,
+                self._pin_of,
+                *terms,
+                *group,
+            )
+            best_blocks = tuple(chosen.tolist())
+        else:
+            # Blocks bound together by branching are one item, or none if one of them is out;
+            # items in order of their reduced cost per person.
+            reduced = self.block_cost[blocks, t, q] - pi[blocks]
             bound_to = rules.partners()
             present = set(blocks.tolist())
             by_block = dict(zip(blocks.tolist(), reduced.tolist(), strict=True))
@@ -748,155 +795,54 @@ class ColumnGeneration:
             for b in blocks.tolist():
                 if b in seen:
                     continue
-                group = bound_to.get(b, {b})
-                seen.update(group)
-                if group <= present:
-                    merged.append(tuple(sorted(group)))
-            values = [sum(by_block[x] for x in item) for item in merged]
-            sizes_list = [sum(len(inst.blocks[x]) for x in item) for item in merged]
-            ranked = sorted(range(len(merged)), key=lambda j: values[j] / sizes_list[j])
-            blocks_of = [merged[j] for j in ranked]
-            people_of = [tuple(i for x in item for i in inst.blocks[x]) for item in blocks_of]
-            novices_of = [sum(self._novices_of[x] for x in item) for item in blocks_of]
-            units_of = [tuple(self.unit_of[i] for i in members) for members in people_of]
-            pins_of = [frozenset().union(*(self._pins_of[x] for x in item)) for item in blocks_of]
-            conflicts_of = [
-                set().union(*(inst.block_conflicts[x] for x in item)) for item in blocks_of
-            ]
-            keys = list(range(len(blocks_of)))
-            item_reduced = [values[j] for j in ranked]
-            counts = np.array([sizes_list[j] for j in ranked], dtype=np.int64)
-            per_person_sorted = np.array(
-                [values[j] / sizes_list[j] for j in ranked], dtype=np.float64
+                bound = bound_to.get(b, {b})
+                seen.update(bound)
+                if bound <= present:
+                    merged.append(tuple(sorted(bound)))
+            values = np.array([sum(by_block[x] for x in item) for item in merged], dtype=float)
+            people = np.array(
+                [sum(len(inst.blocks[x]) for x in item) for item in merged], dtype=np.int64
             )
-        else:
-            per_person = reduced / self.block_size[blocks]
-            order = np.argsort(per_person, kind="stable")
-            keys = blocks[order].tolist()
-            item_reduced = reduced[order].tolist()
-            counts = self.block_count[blocks[order]]
-            per_person_sorted = per_person[order]
-        n_items = len(keys)
-        # Per-person values in that order, for the completion bound.
-        person_values = np.repeat(per_person_sorted, counts).tolist()
-        offsets = np.concatenate(([0], np.cumsum(counts))).tolist()
-        cumulative = np.concatenate(([0.0], np.cumsum(person_values))).tolist()
-        n_people = len(person_values)
-        constant = inst.mentor_theme_cost(pos, theme) + shift
-        mixing = topic.kind != "unit" and w.unit_share > 0
-        target, smallest, largest = size.target, size.min, size.max
-        size_weight, share, unit_weight = w.size, w.max_unit_share, w.unit_share
-        lone_novice, no_experienced = w.lone_novice, w.no_experienced
-        # Subset-row cuts with a dual: a group holding two blocks of one pays its -sigma (>= 0,
-        # so the completion bound below, which leaves them out, stays a lower bound).
-        cut_cost = self._cut_cost
-        hits: dict[int, int] = defaultdict(int)
-        best_value = cutoff
-        best_blocks: tuple[int, ...] | None = None
-        best_pin: int | None = None
-        nodes = 0
-        chosen: list[int] = []
-        units: dict[str | None, int] = defaultdict(int)
-        taken: set[int] = set()
-
-        # completion(j, n) for each (j, n) met, at j * stride + n: a search meets most again.
-        stride = largest + 1
-        known: list[float | None] = [None] * (n_items * stride)
-        size_term = [size_weight * abs(final - target) for final in range(stride)]
-
-        def completion(j: int, n: int) -> float:
-            """Least addition to the value by adding people from items j.. (conflicts and
-            the novice and mixing terms ignored, blocks split: a lower bound)."""
-            start = offsets[j]
-            base = cumulative[start]
-            least = math.inf
-            for final in range(max(n + 1, smallest), largest + 1):
-                d = final - n
-                if start + d > n_people:
-                    break
-                value = cumulative[start + d] - base + size_term[final]
-                if value < least:
-                    least = value
-            return least
-
-        def visit(j: int, n: int, value: float, novices: int, pinned_to: int | None) -> bool:
-            """Extend the group of `n` people whose reduced costs sum to `value` by items j..;
-            False when the node limit is reached."""
-            nonlocal best_value, best_blocks, best_pin, nodes
-            nodes += 1
-            if nodes > NODE_LIMIT:
-                return False
-            if n >= smallest:
-                # The group's reduced cost: its members' (in `value`), the mentor's theme and
-                # slot (in `constant`) and the group terms.
-                total = value + constant + size_term[n]
-                if novices == 1:
-                    total += lone_novice
-                if novices == n:
-                    total += no_experienced
-                if mixing:
-                    limit = share * n
-                    for u, c in units.items():
-                        if c > limit and u is not None:
-                            total += unit_weight * (c - limit)
-                if total < best_value - 1e-9:
-                    best_value, best_blocks, best_pin = total, tuple(sorted(chosen)), pinned_to
-            for jj in range(j, n_items):
-                key = keys[jj]
-                members = people_of[key]
-                grown = n + len(members)
-                if grown > largest:
-                    continue
-                at = jj * stride + n
-                rest = known[at]
-                if rest is None:
-                    rest = known[at] = completion(jj, n)
-                if value + constant + rest >= best_value - 1e-9:
-                    # Items are in order of their per-person value: later ones bound no lower.
-                    break
-                item = blocks_of[key]
-                if not conflicts_of[key].isdisjoint(taken):
-                    continue
-                if extra and any(not extra.get(b, _NONE).isdisjoint(taken) for b in item):
-                    continue
-                pins = pins_of[key]
-                pin = pinned_to
-                if pins:
-                    if len(pins) > 1 or (pinned_to is not None and pinned_to not in pins):
-                        continue
-                    (pin,) = pins
-                chosen.extend(item)
-                taken.update(item)
-                for u in units_of[key]:
-                    units[u] += 1
-                added = item_reduced[jj]
-                if cut_cost:
-                    for b in item:
-                        for k, cost in cut_cost.get(b, ()):
-                            hits[k] += 1
-                            if hits[k] == 2:
-                                added += cost
-                ok = visit(jj + 1, grown, value + added, novices + novices_of[key], pin)
-                if cut_cost:
-                    for b in item:
-                        for k, _ in cut_cost.get(b, ()):
-                            hits[k] -= 1
-                for u in units_of[key]:
-                    units[u] -= 1
-                taken.difference_update(item)
-                del chosen[-len(item) :]
-                if not ok:
-                    return False
-            return True
-
-        if not visit(0, 0, 0.0, 0, None):
+            order = np.argsort(values / people, kind="stable")
+            items = [merged[j] for j in order.tolist()]
+            pins = [{int(self._pin_of[x]) for x in item} - {-1} for item in items]
+            item_start, item_blocks = rows(items)
+            status, value, chosen, pin = pricing.search(
+                self.n_blocks,
+                item_start,
+                item_blocks,
+                values[order],
+                people[order],
+                np.array([sum(self._novices_of[list(item)]) for item in items], dtype=np.int64),
+                np.array(
+                    [-1 if not p else -2 if len(p) > 1 or -2 in p else min(p) for p in pins],
+                    dtype=np.int64,
+                ),
+                *terms,
+                *group,
+            )
+            best_blocks = tuple(sorted(b for j in chosen.tolist() for b in items[j]))
+        if status == pricing.GAVE_UP:
             return None
-        if best_blocks is None:
-            return best_value, None
+        if not best_blocks:
+            return value, None
+        best_pin = pin if pin >= 0 else None
         k = best_pin if best_pin is not None else ks[0]
-        people = [i for b in best_blocks for i in inst.blocks[b]]
-        cost = group_penalty(inst, k, theme, topic, people)
-        return best_value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
+        members = [i for b in best_blocks for i in inst.blocks[b]]
+        cost = group_penalty(inst, k, theme, topic, members)
+        return value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
+
+    def _extra_rows(self, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+        """Branching's apart decisions as compressed rows per block (pricing.py)."""
+        if not rules.apart:
+            return self._no_rows
+        if self._extra is None or self._extra[0] is not rules:
+            conflicts = rules.conflicts()
+            self._extra = (
+                rules,
+                rows([sorted(conflicts.get(b, ())) for b in range(self.n_blocks)]),
+            )
+        return self._extra[1]
 
     def reduced_cost(
         self, column: Column, pi: np.ndarray, beta: dict[tuple[str, str], float]
@@ -1136,10 +1082,26 @@ def meets(bound: float, lp_value: float) -> bool:
     return bound >= lp_value - 1e-6 * max(1.0, abs(lp_value))
 
 
-def _prefix(reduced: np.ndarray, count: int) -> np.ndarray:
-    """Sums of the 0, 1, ... `count` smallest values along the first axis."""
-    if len(reduced) > count:
-        reduced = np.partition(reduced, count - 1, axis=0)[:count]
-    ordered = np.sort(reduced, axis=0)
-    zero = np.zeros((1, *reduced.shape[1:]))
-    return np.concatenate((zero, np.cumsum(ordered, axis=0)))
+def warm_up() -> None:
+    """Compile the pricing search (pricing.py) on a problem of four people: numba keeps the
+    machine code in its cache, so that the first solve of each process loads it instead of
+    spending seconds compiling (`python -m verme.grouping compile`; `make install` runs it)."""
+    people = tuple(
+        Participant(
+            id=f"p{i}",
+            languages=("fi",),
+            slots=("mon-1400",),
+            themes=("wellbeing",),
+            unit=f"u{i % 2}",
+            years=float(3 * i),
+        )
+        for i in range(4)
+    )
+    mentor = Mentor(
+        id="m", languages=("fi",), slots=("mon-1400",), themes=("wellbeing",), capacity=1
+    )
+    problem = Problem(participants=people, mentors=(mentor,), size=SizeRule(min=2, max=3, target=3))
+    generation = ColumnGeneration(Instance(problem))
+    generation.generate(time.monotonic() + 60.0)
+    pi = np.zeros(len(generation.inst.blocks))
+    generation._search(0, 0, 0, 0, pi, 0.0, INF, Rules(together=frozenset({(0, 1)})))
