@@ -37,19 +37,13 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .columns import Column, ColumnGeneration, Rules, meets
+from .columns import DUAL_SIMPLEX, PRIMAL_SIMPLEX, Column, ColumnGeneration, Rules, meets
 from .heuristic import Grouping, construct, improve, pins_kept
 
 ASSIGNED_UNPLACED_COST = 1e6
 """A block assigned to a mentor may stay unplaced in a node's LP only at this cost, so that the
 LP stays feasible before pricing has found groups for it (such a node is then pruned)."""
 
-
-DUAL_SIMPLEX = 1
-"""HiGHS's `simplex_strategy` for the dual simplex, which the tree's LPs use: a node changes
-bounds only (of groups and of the count rows), which keeps the basis dual feasible (60
-registrants, seed 1, from 151: proved in 14.1 s with 7.3 s in the LP, against 23.6 s and
-14.7 s with the primal simplex)."""
 
 CUT_ROUNDS = 10
 """Rounds of subset-row cuts at the root before branching (each re-converges the LP). Cuts at
@@ -172,8 +166,7 @@ def tighten_root(
     `deadline`, monotonic): each re-converges the LP with the cuts the last one broke. Answers
     the proven bound, `bound` or higher; it stops early once no cut is broken or the bound
     reaches `incumbent()` (asked before each round: the best penalty known by then). The
-    master keeps its cuts, and from here on it is solved by the dual simplex."""
-    cg.simplex_strategy = DUAL_SIMPLEX
+    master keeps its cuts."""
     for _ in range(CUT_ROUNDS):
         best = incumbent()
         solved = _solve_node(cg, Rules(), deadline, best)
@@ -220,6 +213,9 @@ def _solve_node(
     h.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
     cg.node_unplaced_cost = costs
     best = -np.inf
+    # The node's first LP after its bounds changed by the dual simplex, the LPs after new
+    # columns by the primal (docs/decisions.md, "The pricing search compiled").
+    cg.simplex_strategy = DUAL_SIMPLEX
     while True:
         if time.monotonic() >= deadline:
             return None
@@ -227,6 +223,7 @@ def _solve_node(
             lp_value, pi, beta = cg.solve_lp(deadline)
         except TimeoutError:
             return None
+        cg.simplex_strategy = PRIMAL_SIMPLEX
         # Quick rounds while they find groups; an exact one to prove the node's bound.
         for quick in (True, False):
             bound, found = cg.price(pi, beta, deadline, rules=rules, quick=quick)

@@ -56,6 +56,14 @@ COLUMNS_PER_ENTITY = 1
 PRIMAL_SIMPLEX = 4
 """HiGHS's `simplex_strategy` for the primal simplex: new columns keep the basis feasible."""
 
+DUAL_SIMPLEX = 1
+"""HiGHS's `simplex_strategy` for the dual simplex: changed bounds (a node of branch and
+price, groups fixed by a dive) and new rows (cuts) keep the basis dual feasible. A node's
+first LP is solved by it and the LPs after new columns by the primal simplex: 100
+registrants, seed 1, the tree from 423 proved in 23.1 s against 34.9 s with the dual simplex
+throughout (60 registrants, seed 1, from 151: 7.8 s against 8.5 s; the dual simplex
+throughout had been 14.1 s against 23.6 s with the primal throughout)."""
+
 SMOOTHING = 0.5
 """Weight of the best-bound duals in the duals priced (0: plain column generation)."""
 
@@ -961,6 +969,7 @@ class ColumnGeneration:
             _, found = self.price(pi, beta, deadline, full)
             improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]
             rounds += 1
+            self.simplex_strategy = PRIMAL_SIMPLEX  # the next LP after new columns, if any
             if rounds <= rounds_per_fixing and sum(self.add(column) for column in improving):
                 continue
             rounds = 0
@@ -977,6 +986,7 @@ class ColumnGeneration:
                 fixed.add(c)
                 covered.update(self.columns[c].blocks)
                 h.changeColBounds(self.first_column + c, 1.0, INF)
+            self.simplex_strategy = DUAL_SIMPLEX  # bounds changed (see DUAL_SIMPLEX)
         return None
 
     def _compatible(
