@@ -142,14 +142,22 @@ def test_cli_validate_prints_every_broken_rule_and_fails(tmp_path: Path) -> None
     assert "rule 3:" in checked.stdout
 
 
-def test_cli_help_explains_both_commands() -> None:
+def test_cli_help_explains_every_command() -> None:
     top = _cli("--help")
     assert top.returncode == 0
     assert "solve" in top.stdout
     assert "validate" in top.stdout
+    assert "compile" in top.stdout
     sub = _cli("solve", "--help")
     assert "--time-limit" in sub.stdout
     assert "SOLUTION.json" in sub.stdout
+    assert "numba" in _cli("compile", "--help").stdout
+
+
+def test_cli_compiles_the_pricing_search() -> None:
+    result = _cli("compile")
+    assert result.returncode == 0, result.stderr
+    assert "compiled" in result.stderr
 
 
 def test_cli_reports_bad_input_with_exit_status_two(tmp_path: Path) -> None:
