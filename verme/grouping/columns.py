@@ -34,7 +34,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 import highspy
 import numpy as np
@@ -752,19 +751,15 @@ class ColumnGeneration:
         blocks = self.fitting(e, f)
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
-        extra_start, extra_blocks = self._extra_rows(rules)
-        # The arguments every search takes (pricing.py): the blocks' pairs, units and cuts,
-        # then the group's terms.
-        terms: tuple[Any, ...] = (
+        per_block = pricing.PerBlock(
             *self._conflict_rows,
-            extra_start,
-            extra_blocks,
+            *self._extra_rows(rules),
             *self._unit_rows,
             self._n_units,
             *self._cut_rows,
             len(self.cuts),
         )
-        group: tuple[Any, ...] = (
+        terms = pricing.GroupTerms(
             inst.mentor_theme_cost(pos, theme) + shift,
             w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target),
             size.min,
@@ -787,8 +782,8 @@ class ColumnGeneration:
                 self.block_count,
                 self._novices_of,
                 self._pin_of,
-                *terms,
-                *group,
+                per_block,
+                terms,
             )
             best_blocks = tuple(chosen.tolist())
         else:
@@ -826,8 +821,8 @@ class ColumnGeneration:
                     [-1 if not p else -2 if len(p) > 1 or -2 in p else min(p) for p in pins],
                     dtype=np.int64,
                 ),
-                *terms,
-                *group,
+                per_block,
+                terms,
             )
             best_blocks = tuple(sorted(b for j in chosen.tolist() for b in items[j]))
         if status == pricing.GAVE_UP:

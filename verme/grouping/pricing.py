@@ -22,12 +22,54 @@ Pure: numpy arrays in, numbers and an array out; no Django and nothing of the so
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numba
 import numpy as np
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class PerBlock(NamedTuple):
+    """What a growing group checks per block, as compressed rows over the problem's blocks."""
+
+    conflict_start: np.ndarray
+    conflict_blocks: np.ndarray
+    """The blocks it may not share a group with (apart and supervises pairs)."""
+    extra_start: np.ndarray
+    extra_blocks: np.ndarray
+    """The same from branching's apart decisions."""
+    unit_start: np.ndarray
+    unit_ids: np.ndarray
+    """Its people's units, as numbers (-1: none)."""
+    n_units: int
+    cut_start: np.ndarray
+    cut_ids: np.ndarray
+    cut_costs: np.ndarray
+    """The subset-row cuts with a dual that hold it, and what entering each costs (a group
+    holding two blocks of one cut pays it)."""
+    n_cuts: int
+
+
+class GroupTerms(NamedTuple):
+    """The terms of one search's groups."""
+
+    constant: float
+    """The mentor's theme and slot terms."""
+    size_term: np.ndarray
+    """The size term of a group of n members, at n."""
+    smallest: int
+    largest: int
+    lone_novice: float
+    no_experienced: float
+    mixing: bool
+    """Whether too many from one unit pays `unit_weight` per person above `share` of it."""
+    share: float
+    unit_weight: float
+    cutoff: float
+    """Only a group of reduced cost below this is wanted."""
+    node_limit: int
+
 
 GAVE_UP = 0
 """`search`'s status when the node limit was reached before the search ended."""
@@ -61,28 +103,8 @@ def search(
     item_people: np.ndarray,
     item_novices: np.ndarray,
     item_pin: np.ndarray,
-    conflict_start: np.ndarray,
-    conflict_blocks: np.ndarray,
-    extra_start: np.ndarray,
-    extra_blocks: np.ndarray,
-    unit_start: np.ndarray,
-    unit_ids: np.ndarray,
-    n_units: int,
-    cut_start: np.ndarray,
-    cut_ids: np.ndarray,
-    cut_costs: np.ndarray,
-    n_cuts: int,
-    constant: float,
-    size_term: np.ndarray,
-    smallest: int,
-    largest: int,
-    lone_novice: float,
-    no_experienced: float,
-    mixing: bool,
-    share: float,
-    unit_weight: float,
-    cutoff: float,
-    node_limit: int,
+    per_block: PerBlock,
+    terms: GroupTerms,
 ) -> tuple[int, float, np.ndarray, int]:
     """The group of least reduced cost below `cutoff` built from the items, in their order
     (`n_blocks`: how many blocks the problem has).
@@ -91,16 +113,38 @@ def search(
     `item_blocks[item_start[i]:item_start[i + 1]]`, whose people's reduced costs sum to
     `item_reduced[i]` (cuts left out), with `item_people[i]` people and `item_novices[i]`
     novices, and `item_pin[i]` the position its pinned people are pinned to (-1: none, -2:
-    several, so it joins no group). Per block: the blocks it may not share a group with
-    (`conflict_*`, and `extra_*` for branching's), its people's units (`unit_*`, -1 for none)
-    and the subset-row cuts with a dual that hold it with what entering each costs (`cut_*`: a
-    group holding two blocks of one cut pays its cost). `constant`: the mentor's theme and slot
-    terms; `size_term[n]`: the size term of n members.
+    several, so it joins no group). `per_block` and `terms`: see their classes.
 
     Returns (status, value, items, pin): status `DONE` or `GAVE_UP` (more than `node_limit`
     nodes); the best group's reduced cost (`cutoff` when none is below it), its items' indexes
     (empty when none) and the position its pinned people are pinned to (-1: none).
     """
+    (
+        conflict_start,
+        conflict_blocks,
+        extra_start,
+        extra_blocks,
+        unit_start,
+        unit_ids,
+        n_units,
+        cut_start,
+        cut_ids,
+        cut_costs,
+        n_cuts,
+    ) = per_block
+    (
+        constant,
+        size_term,
+        smallest,
+        largest,
+        lone_novice,
+        no_experienced,
+        mixing,
+        share,
+        unit_weight,
+        cutoff,
+        node_limit,
+    ) = terms
     n_items = len(item_reduced)
     # Per person, the reduced costs in item order: the completion bound's cheapest people.
     offsets = np.zeros(n_items + 1, dtype=np.int64)
@@ -253,28 +297,8 @@ def search_blocks(
     block_count: np.ndarray,
     block_novices: np.ndarray,
     block_pin: np.ndarray,
-    conflict_start: np.ndarray,
-    conflict_blocks: np.ndarray,
-    extra_start: np.ndarray,
-    extra_blocks: np.ndarray,
-    unit_start: np.ndarray,
-    unit_ids: np.ndarray,
-    n_units: int,
-    cut_start: np.ndarray,
-    cut_ids: np.ndarray,
-    cut_costs: np.ndarray,
-    n_cuts: int,
-    constant: float,
-    size_term: np.ndarray,
-    smallest: int,
-    largest: int,
-    lone_novice: float,
-    no_experienced: float,
-    mixing: bool,
-    share: float,
-    unit_weight: float,
-    cutoff: float,
-    node_limit: int,
+    per_block: PerBlock,
+    terms: GroupTerms,
 ) -> tuple[int, float, np.ndarray, int]:
     """`search` with each block an item of its own: `blocks` are those that may join the
     group, `block_cost[b, t, q]` a block's theme and topic cost and `pi[b]` its dual, the other
@@ -299,28 +323,8 @@ def search_blocks(
         item_people,
         block_novices[item_blocks],
         block_pin[item_blocks],
-        conflict_start,
-        conflict_blocks,
-        extra_start,
-        extra_blocks,
-        unit_start,
-        unit_ids,
-        n_units,
-        cut_start,
-        cut_ids,
-        cut_costs,
-        n_cuts,
-        constant,
-        size_term,
-        smallest,
-        largest,
-        lone_novice,
-        no_experienced,
-        mixing,
-        share,
-        unit_weight,
-        cutoff,
-        node_limit,
+        per_block,
+        terms,
     )
     return status, value, np.sort(item_blocks[chosen]), pin
 
