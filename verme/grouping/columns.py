@@ -7,16 +7,16 @@ one group or unplaced, no entity leads more groups than it has positions and no 
 groups in one slot.
 
 Pricing asks, for every entity, for the group of least reduced cost, and answers exactly. A
-vectorised *relaxation* first values every (frame, theme, topic): the members are any people who
-share the frame's market, each paying their theme and topic cost less their block's dual, with
-the size and novice terms exact (they depend only on how many members and novices there are)
-and unit mixing and every pair dropped. Those values are lower bounds, so the choices are then
-searched in their order by a branch and bound over real groups (`_search`: apart/supervises and
-together pairs, pins, unit mixing and the node's branching rules kept) until no relaxed value
-can beat the best real group. Every real group is among the relaxed ones, so for any duals `pi`
-(blocks), `beta <= 0` (a mentor's slot) and `sigma <= 0` (subset-row cuts, `add_cuts`; a group
-holding two blocks of a cut's three pays -sigma, which the relaxation leaves out as it can only
-add) the Lagrangian value
+*relaxation* first values every (frame, theme, topic): the members are any people who share the
+frame's market, each paying their theme and topic cost less their block's dual, with the size
+and novice terms exact (they depend only on how many members and novices there are) and unit
+mixing and every pair dropped. Those values are lower bounds, so the choices are then searched
+in their order by a branch and bound over real groups (`_search`: apart/supervises and together
+pairs, pins, unit mixing and the node's branching rules kept) until no relaxed value can beat
+the best real group. Both loops are compiled by numba (pricing.py). Every real group is among
+the relaxed ones, so for any duals `pi` (blocks), `beta <= 0` (a mentor's slot) and `sigma <= 0`
+(subset-row cuts, `add_cuts`; a group holding two blocks of a cut's three pays -sigma, which the
+relaxation leaves out as it can only add) the Lagrangian value
 
     sum(pi) + sum(beta) + sum(sigma) + sum_b min(0, U_b - pi_b)
         + sum_e cap_e * min(0, least reduced cost in e)

@@ -1,10 +1,11 @@
-"""The pricing search's branch and bound, compiled (numba).
+"""The pricing search's branch and bound and its relaxation, compiled (numba).
 
 `ColumnGeneration._search` (columns.py) asks, for one entity, frame, theme and topic, for the
 real group of least reduced cost below a cutoff. Pricing runs that search tens of thousands of
 times per second of column generation, over groups of a few blocks each, so its inner loop is
-compiled here instead of interpreted (docs/decisions.md, "The pricing search compiled"): the same
-search node for node, on flat arrays.
+compiled here instead of interpreted (docs/decisions.md, "The pricing search compiled with
+numba"): the same search node for node, on flat arrays. `relaxed_tables` is the relaxation that
+orders the searches (see columns.py).
 
 The choices are *items*: a block, or the blocks that branching binds together, in order of
 their reduced cost per person. A group grows by items in that order, depth first; a branch is
@@ -16,7 +17,9 @@ group terms (size, a lone novice, no experienced member, too many from one unit)
 each node. Blocks' data are compressed rows (CSR) over the problem's blocks: `start[b]` to
 `start[b + 1]` in the flat array.
 
-Pure: numpy arrays in, numbers and an array out; no Django and nothing of the solver's objects.
+Pure: numpy arrays (and two named tuples of them) in, numbers and arrays out; no Django and
+nothing of the solver's objects. Compiled on first use, or ahead by `python -m verme.grouping
+compile`; numba caches the machine code.
 """
 
 from __future__ import annotations
