@@ -73,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         help="compile the pricing search ahead of the first solve",
         description=(
             "Compile the optimiser's pricing search into machine code and keep it in numba's "
-            "cache (beside the code, or in the user's cache directory when that is read-only), "
+            "cache (NUMBA_CACHE_DIR when set, else beside the code, or the user's cache "
+            "directory when the code is read-only), "
             "so that the first solve does not spend seconds compiling. Run once after "
             "installing or upgrading Verme; `make install` does."
         ),

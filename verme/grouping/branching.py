@@ -214,7 +214,7 @@ def _solve_node(
     cg.node_unplaced_cost = costs
     best = -np.inf
     # The node's first LP after its bounds changed by the dual simplex, the LPs after new
-    # columns by the primal (docs/decisions.md, "The pricing search compiled").
+    # columns by the primal (docs/decisions.md, "The pricing search compiled with numba").
     cg.simplex_strategy = DUAL_SIMPLEX
     while True:
         if time.monotonic() >= deadline:

@@ -278,7 +278,6 @@ class ColumnGeneration:
                     self.markets.append(market)
                     members.append([])
                 members[market_index[market]].extend(block)
-        self.market_people = [np.array(sorted(m), dtype=np.int64) for m in members]
         self.market_blocks = [
             sorted({inst.block_of[i] for i in m}) for m in members
         ]  # blocks per market
@@ -303,7 +302,7 @@ class ColumnGeneration:
         self._offered = np.array(
             sorted({m for frames in self.frames for _, m in frames}), dtype=np.int64
         )
-        self._market_rows = rows([m.tolist() for m in self.market_people])
+        self._market_rows = rows([sorted(m) for m in members])  # people per market
         # A mentor with several positions meets each group in its own slot.
         positions_of: dict[str, int] = defaultdict(int)
         for ks in self.entities:
@@ -368,6 +367,8 @@ class ColumnGeneration:
         self._no_rows = rows([[] for _ in inst.blocks])
         self._extra: tuple[Rules, tuple[np.ndarray, np.ndarray]] | None = None
         self._block_of = np.array(inst.block_of, dtype=np.int64)
+        # The size term of a group of n members, at n (pricing.py's searches).
+        self._size_term = w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target)
         # The size and novice terms of a group of v novices and u experienced members.
         self._group_terms = np.full((size.max + 1, size.max + 1), INF)
         for v in range(size.max + 1):
@@ -761,7 +762,7 @@ class ColumnGeneration:
         )
         terms = pricing.GroupTerms(
             inst.mentor_theme_cost(pos, theme) + shift,
-            w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target),
+            self._size_term,
             size.min,
             size.max,
             float(w.lone_novice),
