@@ -116,6 +116,31 @@ def test_the_dive_never_fixes_two_groups_that_clash() -> None:
         assert validate(p, solution) == []
 
 
+def test_the_dive_holds_at_zero_every_group_sharing_a_block_with_a_fixed_one() -> None:
+    # They can only be at zero (a block's row is an equality); held there by their bounds, the
+    # simplex does not pivot through them (docs/decisions.md, "The dive holds at zero...").
+    generation = ColumnGeneration(Instance(generate(60, 3)))
+    generation.generate(time.monotonic() + 10.0)
+    chosen = generation.dive(time.monotonic() + 10.0)
+    assert chosen is not None
+    lp = generation.master.getLp()
+    first = generation.first_column
+    lower = np.asarray(lp.col_lower_)[first:]
+    upper = np.asarray(lp.col_upper_)[first:]
+    fixed = {c for c in range(len(generation.columns)) if lower[c] >= 1.0}
+    assert fixed
+    covered = {b for c in fixed for b in generation.columns[c].blocks}
+    sharing = {
+        c
+        for c, column in enumerate(generation.columns)
+        if c not in fixed and not covered.isdisjoint(column.blocks)
+    }
+    assert sharing
+    assert all(upper[c] == 0.0 for c in sharing)
+    # The others stay free: only what a fixed group rules out is held.
+    assert all(upper[c] > 0.0 for c in range(len(generation.columns)) if c not in fixed | sharing)
+
+
 def test_groups_fixed_at_once_share_no_block_slot_or_full_entity() -> None:
     p = problem(
         crowd("p", 12, slots=("mon-1400", "tue-1400", "wed-1400")),
