@@ -940,7 +940,8 @@ class ColumnGeneration:
 
         Call after `generate`. Returns the groups of an integral LP solution, or None when the
         deadline came first. Blocks in fixed groups are priced out (a dual of -BIG), and so are
-        entities at capacity and a mentor's slots already taken.
+        entities at capacity and a mentor's slots already taken; the groups already in the
+        master that share a block with a fixed one are held at zero.
         """
         h = self.master
         fixed: set[int] = set()
@@ -986,7 +987,9 @@ class ColumnGeneration:
             # an equality); held there by its bounds, the simplex no longer pivots through
             # it: the dives of 65 neighbourhoods of 1,000 registrants took 18.9 s instead of
             # 35.9 s, with 133,750 simplex iterations instead of 743,566 (docs/decisions.md).
-            dead = sorted({d for b in covered for d in self.holding[b]} - fixed)
+            # Only the blocks fixed now: groups priced later never hold a covered block.
+            taken = {b for c in chosen for b in self.columns[c].blocks}
+            dead = sorted({d for b in taken for d in self.holding[b]} - fixed)
             if dead:
                 index = np.array([self.first_column + d for d in dead], dtype=np.int32)
                 h.changeColsBounds(len(index), index, np.zeros(len(index)), np.zeros(len(index)))
