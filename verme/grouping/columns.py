@@ -298,6 +298,13 @@ class ColumnGeneration:
             self.entity_themes.append(cost)
             self.entity_topics.append(np.array([topic_index[q] for q in pos.topics]))
             self.capacity.append(len(ks))
+        self._entity_markets = [np.array([m for _, m in frames]) for frames in self.frames]
+        # Per theme, the least cost a group of any entity pays for it (pricing's floor).
+        self._cheapest_theme = np.min(
+            [cost for cost, frames in zip(self.entity_themes, self.frames, strict=True) if frames]
+            or [np.full(len(self.themes), INF)],
+            axis=0,
+        )
         # Markets some entity meets in: the only ones pricing needs to value.
         self._offered = np.array(
             sorted({m for frames in self.frames for _, m in frames}), dtype=np.int64
@@ -619,6 +626,21 @@ class ColumnGeneration:
         """
         inst, size = self.inst, self.size
         person_dual = (pi / self.block_size)[self._block_of]
+        theme_tau = self.tau[: len(self.themes)]
+        shifts = [
+            np.array(
+                [
+                    -beta.get((inst.positions[self.entities[e][0]].mentor.id, f.slot), 0.0)
+                    - self.tau[self._slot_index[f.slot]]
+                    for f, _ in frames
+                ]
+            )
+            for e, frames in enumerate(self.frames)
+        ]
+        # A relaxed group's value below which an entity's value of it may be negative: the
+        # relaxation need not be exact above it (pricing.relaxed_tables).
+        least_shift = min((float(shift.min()) for shift in shifts if len(shift)), default=0.0)
+        floor = -(self._cheapest_theme - theme_tau + least_shift)
         tables = pricing.relaxed_tables(
             *self._market_rows,
             self._offered,
@@ -629,26 +651,19 @@ class ColumnGeneration:
             self._group_terms,
             size.min,
             size.max,
+            floor,
         )
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         bound += self._count_bound()
-        theme_tau = self.tau[: len(self.themes)]
         found: list[Column] = []
         for e, frames in enumerate(self.frames):
             if not frames or e in full:
                 continue
-            mentor = inst.positions[self.entities[e][0]].mentor.id
-            markets = np.array([m for _, m in frames])
-            shift = np.array(
-                [
-                    -beta.get((mentor, f.slot), 0.0) - self.tau[self._slot_index[f.slot]]
-                    for f, _ in frames
-                ]
-            )
+            shift = shifts[e]
             topics = self.entity_topics[e]
             values = (
-                tables[markets][:, :, topics]
+                tables[self._entity_markets[e]][:, :, topics]
                 + (self.entity_themes[e] - theme_tau)[None, :, None]
                 + shift[:, None, None]
             )
@@ -678,8 +693,11 @@ class ColumnGeneration:
         The relaxed values order the (frame, theme, topic) choices; each is searched exactly
         by `_search` until the next relaxed value cannot beat the best group found.
         """
-        order = np.argsort(values, axis=None, kind="stable")
+        # Only negative values are searched: the first one that is not ends the loop below
+        # whatever it is (the relaxation is exact only below 0: `price`).
         flat = values.reshape(-1)
+        negative = np.flatnonzero(flat < -1e-9)
+        order = negative[np.argsort(flat[negative], kind="stable")]
         best = 0.0
         least: float | None = None
         columns: list[tuple[Column, float]] = []

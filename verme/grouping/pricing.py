@@ -344,28 +344,44 @@ def relaxed_tables(
     group_terms: np.ndarray,
     smallest: int,
     largest: int,
+    floor: np.ndarray,
 ) -> np.ndarray:
-    """Per market, theme and topic, the least reduced cost of a relaxed group: any people of
-    the market (`market_people[market_start[m]:market_start[m + 1]]`) each paying their theme
-    and topic cost less their dual, plus the group terms of v novices and u experienced members
-    (`group_terms[v, u]`, infinite where v + u is no allowed size). Infinite for a market that
-    is not `offered` or has fewer than `smallest` people."""
+    """Per market, theme and topic, the least reduced cost of a relaxed group, or a lower
+    bound on it where that is no lower than `floor[theme]`.
+
+    A relaxed group is any people of the market (`market_people[market_start[m]:market_start[m
+    + 1]]`) each paying their theme and topic cost less their dual, plus the group terms of v
+    novices and u experienced members (`group_terms[v, u]`, infinite where v + u is no allowed
+    size). Where no one of the market pays less than 0, no group costs less than `smallest`
+    times the least anyone pays; when that is no lower than the theme's floor, it stands in for
+    the least (the caller needs exact values only below the floor: docs/decisions.md, "Pricing
+    skips the relaxed groups that cannot be negative"). Infinite for a market that is not
+    `offered` or has fewer than `smallest` people."""
     n_markets = len(market_start) - 1
     n_themes = theme_cost.shape[1]
     n_topics = topic_cost.shape[1]
     tables = np.full((n_markets, n_themes, n_topics), np.inf)
+    # Per theme and topic, the `largest` cheapest novices and others, kept in order as the
+    # market's people are read (most are cheaper than none of them).
+    novice_values = np.empty(largest)
+    other_values = np.empty(largest)
+    prefix_n = np.zeros(largest + 1)
+    prefix_e = np.zeros(largest + 1)
     for m in offered:
         first, last = market_start[m], market_start[m + 1]
         if last - first < smallest:
             continue
-        # Per theme and topic, the `largest` cheapest novices and others, kept in order as
-        # the market's people are read (most are cheaper than none of them).
-        novice_values = np.empty(largest)
-        other_values = np.empty(largest)
-        prefix_n = np.zeros(largest + 1)
-        prefix_e = np.zeros(largest + 1)
         for t in range(n_themes):
             for q in range(n_topics):
+                least_one = np.inf
+                for x in range(first, last):
+                    p = market_people[x]
+                    value = theme_cost[p, t] + topic_cost[p, q] - person_dual[p]
+                    if value < least_one:
+                        least_one = value
+                if least_one >= 0.0 and smallest * least_one >= floor[t]:
+                    tables[m, t, q] = smallest * least_one
+                    continue
                 a = 0
                 c = 0
                 for x in range(first, last):
@@ -381,7 +397,7 @@ def relaxed_tables(
                     prefix_e[u + 1] = prefix_e[u] + other_values[u]
                 least = np.inf
                 for v in range(a + 1):
-                    for u in range(c + 1):
+                    for u in range(max(smallest - v, 0), min(largest - v, c) + 1):
                         total = prefix_n[v] + prefix_e[u] + group_terms[v, u]
                         if total < least:
                             least = total
