@@ -373,6 +373,7 @@ class ColumnGeneration:
         self._unit_rows = rows([[units[i] for i in block] for block in inst.blocks])
         self._no_rows = rows([[] for _ in inst.blocks])
         self._extra: tuple[Rules, tuple[np.ndarray, np.ndarray]] | None = None
+        self._per_block_kept: tuple[Rules, object, pricing.PerBlock] | None = None
         self._block_of = np.array(inst.block_of, dtype=np.int64)
         # The size term of a group of n members, at n (pricing.py's searches).
         self._size_term = w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target)
@@ -416,6 +417,20 @@ class ColumnGeneration:
         self._theme_index = {t: n for n, t in enumerate(self.themes)}
         self.slots = sorted({f.slot for frames in self.frames for f, _ in frames})
         self._slot_index = {s: len(self.themes) + n for n, s in enumerate(self.slots)}
+        # Per entity, its frames' slot counters, and the keys of their slot rows in the
+        # master (only for mentors with such rows): what pricing shifts a frame's values by.
+        self._entity_slot_counters = [
+            np.array([self._slot_index[f.slot] for f, _ in frames], dtype=np.int64)
+            for frames in self.frames
+        ]
+        self._entity_slot_keys = {
+            e: [(inst.positions[ks[0]].mentor.id, f.slot) for f, _ in self.frames[e]]
+            for e, ks in enumerate(self.entities)
+            if any(
+                (inst.positions[ks[0]].mentor.id, f.slot) in self.slot_rows
+                for f, _ in self.frames[e]
+            )
+        }
         self.counters = [*self.themes, *self.slots]
         """What each counter counts the groups of: the themes, then the slots."""
         n_counters = len(self.counters)
@@ -624,19 +639,13 @@ class ColumnGeneration:
         entity's search stops at its first group of negative reduced cost, with the least
         relaxed value as the bound (cheap rounds while such groups are still found).
         """
-        inst, size = self.inst, self.size
+        size = self.size
         person_dual = (pi / self.block_size)[self._block_of]
         theme_tau = self.tau[: len(self.themes)]
-        shifts = [
-            np.array(
-                [
-                    -beta.get((inst.positions[self.entities[e][0]].mentor.id, f.slot), 0.0)
-                    - self.tau[self._slot_index[f.slot]]
-                    for f, _ in frames
-                ]
-            )
-            for e, frames in enumerate(self.frames)
-        ]
+        shifts = [-self.tau[counters] for counters in self._entity_slot_counters]
+        if beta:
+            for e, keys in self._entity_slot_keys.items():
+                shifts[e] -= np.array([beta.get(key, 0.0) for key in keys])
         # A relaxed group's value below which an entity's value of it may be negative: the
         # relaxation need not be exact above it (pricing.relaxed_tables).
         least_shift = min((float(shift.min()) for shift in shifts if len(shift)), default=0.0)
@@ -695,6 +704,7 @@ class ColumnGeneration:
         """
         # Only negative values are searched: the first one that is not ends the loop below
         # whatever it is (the relaxation is exact only below 0: `price`).
+        _, n_themes, n_topics = values.shape
         flat = values.reshape(-1)
         negative = np.flatnonzero(flat < -1e-9)
         order = negative[np.argsort(flat[negative], kind="stable")]
@@ -709,7 +719,8 @@ class ColumnGeneration:
                 return least, columns
             if time.monotonic() > deadline:
                 return relaxed if least is None else least, columns
-            f, t, q = (int(x) for x in np.unravel_index(int(index), values.shape))
+            f, rest = divmod(int(index), n_themes * n_topics)
+            t, q = divmod(rest, n_topics)
             cutoff = best if least is None else 0.0
             constant = float(shift[f] - self.tau[t])
             found = self._search(e, f, t, int(topics[q]), pi, constant, cutoff, rules)
@@ -770,14 +781,6 @@ class ColumnGeneration:
         blocks = self.fitting(e, f)
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
-        per_block = pricing.PerBlock(
-            *self._conflict_rows,
-            *self._extra_rows(rules),
-            *self._unit_rows,
-            self._n_units,
-            *self._cut_rows,
-            len(self.cuts),
-        )
         terms = pricing.GroupTerms(
             inst.mentor_theme_cost(pos, theme) + shift,
             self._size_term,
@@ -801,7 +804,7 @@ class ColumnGeneration:
                 self.block_count,
                 self._novices_of,
                 self._pin_of,
-                per_block,
+                self._per_block(rules),
                 terms,
             )
             best_blocks = tuple(chosen.tolist())
@@ -812,6 +815,7 @@ class ColumnGeneration:
             bound_to = rules.partners()
             present = set(blocks.tolist())
             by_block = dict(zip(blocks.tolist(), reduced.tolist(), strict=True))
+            apart = rules.conflicts()
             seen: set[int] = set()
             merged: list[tuple[int, ...]] = []
             for b in blocks.tolist():
@@ -819,7 +823,11 @@ class ColumnGeneration:
                     continue
                 bound = bound_to.get(b, {b})
                 seen.update(bound)
-                if bound <= present:
+                # Blocks bound together that must also stay apart (a hard rule, or branching)
+                # are in no group: the item is left out, as one missing a block is.
+                if bound <= present and not any(
+                    (inst.block_conflicts[x] | apart.get(x, set())) & bound for x in bound
+                ):
                     merged.append(tuple(sorted(bound)))
             values = np.array([sum(by_block[x] for x in item) for item in merged], dtype=float)
             people = np.array(
@@ -840,7 +848,7 @@ class ColumnGeneration:
                     [-1 if not p else -2 if len(p) > 1 or -2 in p else min(p) for p in pins],
                     dtype=np.int64,
                 ),
-                per_block,
+                self._per_block(rules),
                 terms,
             )
             best_blocks = tuple(sorted(b for j in chosen.tolist() for b in items[j]))
@@ -853,6 +861,27 @@ class ColumnGeneration:
         members = [i for b in best_blocks for i in inst.blocks[b]]
         cost = group_penalty(inst, k, theme, topic, members)
         return value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
+
+    def _per_block(self, rules: Rules) -> pricing.PerBlock:
+        """What pricing's search checks per block, under these branching rules and the cuts'
+        duals of the last master LP (kept while neither changes)."""
+        kept = self._per_block_kept
+        if (
+            kept is None
+            or kept[0] is not rules
+            or kept[1] is not self._cut_rows
+            or kept[2].n_cuts != len(self.cuts)
+        ):
+            per_block = pricing.PerBlock(
+                *self._conflict_rows,
+                *self._extra_rows(rules),
+                *self._unit_rows,
+                self._n_units,
+                *self._cut_rows,
+                len(self.cuts),
+            )
+            kept = self._per_block_kept = (rules, self._cut_rows, per_block)
+        return kept[2]
 
     def _extra_rows(self, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
         """Branching's apart decisions as compressed rows per block (pricing.py)."""

@@ -87,6 +87,7 @@ class Instance:
         self._unit_foci = sorted({t.focus for t in topics if t.kind == "unit" and t.focus})
         self._build_pins()
         self.theme_cost = [self._theme_costs(p) for p in self.people]
+        self._topic_costs: dict[Topic, list[float]] = {}
 
     # -- relations -----------------------------------------------------------------------------
     def _build_conflicts(self) -> None:
@@ -283,6 +284,16 @@ class Instance:
         elif topic.kind == "unit" and p.unit != topic.focus:
             cost += w.unit_mismatch
         return cost
+
+    def topic_costs(self, topic: Topic) -> list[float]:
+        """`topic_cost` of every person, by index (computed on first use per topic: scoring
+        a group reads it once per member)."""
+        costs = self._topic_costs.get(topic)
+        if costs is None:
+            costs = self._topic_costs[topic] = [
+                self.topic_cost(i, topic) for i in range(len(self.people))
+            ]
+        return costs
 
     def min_topic_cost(self, i: int) -> float:
         """The least topic penalty person `i` could have in any group."""

@@ -19,8 +19,9 @@ def group_penalty(
     cost = inst.mentor_theme_cost(inst.positions[k], theme)
     cost += w.size * abs(n - inst.size.target)
     novices = 0
+    topic_costs = inst.topic_costs(topic)
     for i in members:
-        cost += inst.theme_cost[i][theme] + inst.topic_cost(i, topic)
+        cost += inst.theme_cost[i][theme] + topic_costs[i]
         novices += inst.novice[i]
     if topic.kind != "unit":
         units = Counter(inst.people[i].unit for i in members if inst.people[i].unit is not None)

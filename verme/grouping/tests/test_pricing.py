@@ -134,6 +134,29 @@ def test_branching_decisions_and_cuts_are_kept(p: Problem, seed: int) -> None:
     check_every_choice(cg, seed, rules)
 
 
+def test_blocks_bound_together_that_must_stay_apart_join_no_group() -> None:
+    # Branching binds a principal's block to a teacher they supervise, or to a block an apart
+    # decision keeps from it: no group may hold both, so the search offers neither.
+    people = [person("a"), person("b"), *crowd("c", 3)]
+    p = problem(people, [mentor("m1")], supervises=(("a", "b"),))
+    cg = ColumnGeneration(Instance(p))
+    a, b, c = (cg.inst.block_of[cg.inst.index[pid]] for pid in ("a", "b", "c0"))
+    a_b, a_c = (min(a, b), max(a, b)), (min(a, c), max(a, c))
+    pi = np.full(len(cg.inst.blocks), 40.0)  # every group of two or more pays off
+    t = cg.themes.index("wellbeing")
+    for rules, pair in (
+        (Rules(together=frozenset({a_b})), a_b),
+        (Rules(together=frozenset({a_c}), apart=frozenset({a_c})), a_c),
+    ):
+        found = cg._search(0, 0, t, 0, pi, 0.0, math.inf, rules)
+        assert found is not None
+        _, column = found
+        assert column is not None
+        assert rules.allows(column)
+        assert not set(pair) <= set(column.blocks)
+    assert check_every_choice(cg, 3, Rules(together=frozenset({a_b}))) > 0
+
+
 def test_pins_units_and_novices_of_a_larger_group() -> None:
     # Groups of up to six: novices (a lone one pays), two units (mixing pays above half), two
     # people pinned to the two positions of one mentor and one to another mentor.
