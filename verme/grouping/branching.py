@@ -240,7 +240,7 @@ def _solve_node(
         if cg.integral and best >= math.ceil(lp_value - 1e-6):
             # Whole penalties: the LP, converged, could not round up to more than this.
             break
-        if sum(cg.add(c) for c in improving) == 0:
+        if cg.add_all(improving) == 0:
             break
     return best, cg.column_values().tolist()
 

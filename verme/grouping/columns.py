@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -310,6 +310,7 @@ class ColumnGeneration:
             sorted({m for frames in self.frames for _, m in frames}), dtype=np.int64
         )
         self._market_rows = rows([sorted(m) for m in members])  # people per market
+        self._least_cost = pricing.least_costs(*self._market_rows, self.theme_cost, self.topic_cost)
         # A mentor with several positions meets each group in its own slot.
         positions_of: dict[str, int] = defaultdict(int)
         for ks in self.entities:
@@ -496,33 +497,47 @@ class ColumnGeneration:
 
     def add(self, column: Column) -> bool:
         """Add a column to the master unless it is there already."""
-        key = (column.entity, column.frame, column.theme, column.topic, column.blocks)
-        if key in self._seen or not column.blocks:
-            return False
-        self._seen.add(key)
-        for b in column.blocks:
-            self.holding[b].add(len(self.columns))
-        self.column_entity.append(column.entity)
-        self.columns.append(column)
-        rows = [*column.blocks, self.n_blocks + column.entity]
-        slot_row = self.slot_rows.get(self._slot_of(column))
-        if slot_row is not None:
-            rows.append(slot_row)
-        if column.pinned_to is not None:
-            rows.append(self.pin_rows[column.pinned_to])
-        rows.extend(self.cut_rows[k] for k in self._cuts_hit(column.blocks))
-        rows.extend(int(self.counter_rows[k]) for k in self.counted(column))
-        self.master.addCols(
-            1,
-            np.array([column.cost]),
-            np.zeros(1),
-            np.array([INF]),
-            len(rows),
-            np.zeros(1, dtype=np.int32),
-            np.array(rows, dtype=np.int32),
-            np.ones(len(rows)),
-        )
-        return True
+        return self.add_all((column,)) == 1
+
+    def add_all(self, columns: Iterable[Column]) -> int:
+        """Add columns to the master in one call, in order, leaving out those there already;
+        how many were added."""
+        costs: list[float] = []
+        starts: list[int] = []
+        indices: list[int] = []
+        for column in columns:
+            key = (column.entity, column.frame, column.theme, column.topic, column.blocks)
+            if key in self._seen or not column.blocks:
+                continue
+            self._seen.add(key)
+            for b in column.blocks:
+                self.holding[b].add(len(self.columns))
+            self.column_entity.append(column.entity)
+            self.columns.append(column)
+            costs.append(column.cost)
+            starts.append(len(indices))
+            indices.extend(column.blocks)
+            indices.append(self.n_blocks + column.entity)
+            slot_row = self.slot_rows.get(self._slot_of(column))
+            if slot_row is not None:
+                indices.append(slot_row)
+            if column.pinned_to is not None:
+                indices.append(self.pin_rows[column.pinned_to])
+            indices.extend(self.cut_rows[k] for k in self._cuts_hit(column.blocks))
+            indices.extend(int(self.counter_rows[k]) for k in self.counted(column))
+        n = len(costs)
+        if n:
+            self.master.addCols(
+                n,
+                np.array(costs),
+                np.zeros(n),
+                np.full(n, INF),
+                len(indices),
+                np.array(starts, dtype=np.int32),
+                np.array(indices, dtype=np.int32),
+                np.ones(len(indices)),
+            )
+        return n
 
     def solve_lp(self, deadline: float) -> tuple[float, np.ndarray, dict[tuple[str, str], float]]:
         """The master LP: its value, the blocks' duals and the mentor-slot duals (<= 0)."""
@@ -661,6 +676,7 @@ class ColumnGeneration:
             size.min,
             size.max,
             floor,
+            self._least_cost,
         )
         bound = float(pi.sum()) + sum(beta.values()) + float(self.sigma.sum())
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
@@ -955,13 +971,12 @@ class ColumnGeneration:
                 cap *= 2
                 capped = self._cap_unplaced(real, cap)
                 center = None
-                for column in improving:
-                    self.add(column)
+                self.add_all(improving)
                 continue
             if met:
                 converged = True
                 break
-            if sum(self.add(column) for column in improving) == 0:
+            if self.add_all(improving) == 0:
                 break
         if capped:  # out of time in a capped stage: the master keeps its real costs
             self._cap_unplaced(real, INF)
@@ -1014,7 +1029,7 @@ class ColumnGeneration:
             improving = [c for c in found if self.reduced_cost(c, pi, beta) < -1e-6]
             rounds += 1
             self.simplex_strategy = PRIMAL_SIMPLEX  # the next LP after new columns, if any
-            if rounds <= rounds_per_fixing and sum(self.add(column) for column in improving):
+            if rounds <= rounds_per_fixing and self.add_all(improving):
                 continue
             rounds = 0
             fractional = [(v, c) for c, v in enumerate(values) if 1e-6 < v < 1 - 1e-6]

@@ -345,6 +345,7 @@ def relaxed_tables(
     smallest: int,
     largest: int,
     floor: np.ndarray,
+    least_cost: np.ndarray,
 ) -> np.ndarray:
     """Per market, theme and topic, the least reduced cost of a relaxed group, or a lower
     bound on it where that is no lower than `floor[theme]`.
@@ -355,8 +356,9 @@ def relaxed_tables(
     size). Where no one of the market pays less than 0, no group costs less than `smallest`
     times the least anyone pays; when that is no lower than the theme's floor, it stands in for
     the least (the caller needs exact values only below the floor: docs/decisions.md, "Pricing
-    skips the relaxed groups that cannot be negative"). Infinite for a market that is not
-    `offered` or has fewer than `smallest` people."""
+    skips the relaxed groups that cannot be negative"). The least anyone pays is first bounded
+    without reading the people, by the market's `least_cost` (`least_costs`) less its highest
+    dual. Infinite for a market that is not `offered` or has fewer than `smallest` people."""
     n_markets = len(market_start) - 1
     n_themes = theme_cost.shape[1]
     n_topics = topic_cost.shape[1]
@@ -371,8 +373,15 @@ def relaxed_tables(
         first, last = market_start[m], market_start[m + 1]
         if last - first < smallest:
             continue
+        top_dual = -np.inf
+        for x in range(first, last):
+            top_dual = max(top_dual, person_dual[market_people[x]])
         for t in range(n_themes):
             for q in range(n_topics):
+                least_one = least_cost[m, t, q] - top_dual
+                if least_one >= 0.0 and smallest * least_one >= floor[t]:
+                    tables[m, t, q] = smallest * least_one
+                    continue
                 least_one = np.inf
                 for x in range(first, last):
                     p = market_people[x]
@@ -403,6 +412,28 @@ def relaxed_tables(
                             least = total
                 tables[m, t, q] = least
     return tables
+
+
+@_compiled
+def least_costs(
+    market_start: np.ndarray,
+    market_people: np.ndarray,
+    theme_cost: np.ndarray,
+    topic_cost: np.ndarray,
+) -> np.ndarray:
+    """Per market, theme and topic, the least theme and topic cost anyone of the market pays
+    (infinite for a market of no one): `relaxed_tables`'s first test."""
+    n_markets = len(market_start) - 1
+    n_themes = theme_cost.shape[1]
+    n_topics = topic_cost.shape[1]
+    least = np.full((n_markets, n_themes, n_topics), np.inf)
+    for m in range(n_markets):
+        for x in range(market_start[m], market_start[m + 1]):
+            p = market_people[x]
+            for t in range(n_themes):
+                for q in range(n_topics):
+                    least[m, t, q] = min(least[m, t, q], theme_cost[p, t] + topic_cost[p, q])
+    return least
 
 
 @_compiled
