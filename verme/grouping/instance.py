@@ -16,6 +16,7 @@ frame of any region; a participant with a region fits only frames of that region
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .model import FixedGroup, Mentor, Participant, Problem, Weights
@@ -87,7 +88,7 @@ class Instance:
         self._unit_foci = sorted({t.focus for t in topics if t.kind == "unit" and t.focus})
         self._build_pins()
         self.theme_cost = [self._theme_costs(p) for p in self.people]
-        self._topic_costs: dict[Topic, list[float]] = {}
+        self._topic_costs: dict[Topic, _TopicCosts] = {}
 
     # -- relations -----------------------------------------------------------------------------
     def _build_conflicts(self) -> None:
@@ -285,14 +286,12 @@ class Instance:
             cost += w.unit_mismatch
         return cost
 
-    def topic_costs(self, topic: Topic) -> list[float]:
-        """`topic_cost` of every person, by index (computed on first use per topic: scoring
-        a group reads it once per member)."""
+    def topic_costs(self, topic: Topic) -> Mapping[int, float]:
+        """`topic_cost` by person index, each worked out once (scoring a group reads it once
+        per member)."""
         costs = self._topic_costs.get(topic)
         if costs is None:
-            costs = self._topic_costs[topic] = [
-                self.topic_cost(i, topic) for i in range(len(self.people))
-            ]
+            costs = self._topic_costs[topic] = _TopicCosts(self, topic)
         return costs
 
     def min_topic_cost(self, i: int) -> float:
@@ -307,3 +306,16 @@ class Instance:
 
     def mentor_theme_cost(self, pos: Position, theme: str) -> float:
         return 0.0 if theme in pos.mentor.themes else self.weights.mentor_theme
+
+
+class _TopicCosts(dict[int, float]):
+    """One topic's `Instance.topic_cost` per person, worked out on first lookup."""
+
+    def __init__(self, inst: Instance, topic: Topic) -> None:
+        super().__init__()
+        self.inst = inst
+        self.topic = topic
+
+    def __missing__(self, i: int) -> float:
+        cost = self[i] = self.inst.topic_cost(i, self.topic)
+        return cost
