@@ -374,7 +374,6 @@ class ColumnGeneration:
         self._unit_rows = rows([[units[i] for i in block] for block in inst.blocks])
         self._no_rows = rows([[] for _ in inst.blocks])
         self._extra: tuple[Rules, tuple[np.ndarray, np.ndarray]] | None = None
-        self._per_block_kept: tuple[Rules, object, pricing.PerBlock] | None = None
         self._block_of = np.array(inst.block_of, dtype=np.int64)
         # The size term of a group of n members, at n (pricing.py's searches).
         self._size_term = w.size * np.abs(np.arange(size.max + 1, dtype=np.float64) - size.target)
@@ -424,14 +423,12 @@ class ColumnGeneration:
             np.array([self._slot_index[f.slot] for f, _ in frames], dtype=np.int64)
             for frames in self.frames
         ]
-        self._entity_slot_keys = {
-            e: [(inst.positions[ks[0]].mentor.id, f.slot) for f, _ in self.frames[e]]
-            for e, ks in enumerate(self.entities)
-            if any(
-                (inst.positions[ks[0]].mentor.id, f.slot) in self.slot_rows
-                for f, _ in self.frames[e]
-            )
-        }
+        self._entity_slot_keys: dict[int, list[tuple[str, str]]] = {}
+        for e, ks in enumerate(self.entities):
+            mentor = inst.positions[ks[0]].mentor.id
+            keys = [(mentor, f.slot) for f, _ in self.frames[e]]
+            if any(key in self.slot_rows for key in keys):
+                self._entity_slot_keys[e] = keys
         self.counters = [*self.themes, *self.slots]
         """What each counter counts the groups of: the themes, then the slots."""
         n_counters = len(self.counters)
@@ -797,6 +794,14 @@ class ColumnGeneration:
         blocks = self.fitting(e, f)
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
+        per_block = pricing.PerBlock(
+            *self._conflict_rows,
+            *self._extra_rows(rules),
+            *self._unit_rows,
+            self._n_units,
+            *self._cut_rows,
+            len(self.cuts),
+        )
         terms = pricing.GroupTerms(
             inst.mentor_theme_cost(pos, theme) + shift,
             self._size_term,
@@ -820,7 +825,7 @@ class ColumnGeneration:
                 self.block_count,
                 self._novices_of,
                 self._pin_of,
-                self._per_block(rules),
+                per_block,
                 terms,
             )
             best_blocks = tuple(chosen.tolist())
@@ -864,7 +869,7 @@ class ColumnGeneration:
                     [-1 if not p else -2 if len(p) > 1 or -2 in p else min(p) for p in pins],
                     dtype=np.int64,
                 ),
-                self._per_block(rules),
+                per_block,
                 terms,
             )
             best_blocks = tuple(sorted(b for j in chosen.tolist() for b in items[j]))
@@ -877,27 +882,6 @@ class ColumnGeneration:
         members = [i for b in best_blocks for i in inst.blocks[b]]
         cost = group_penalty(inst, k, theme, topic, members)
         return value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
-
-    def _per_block(self, rules: Rules) -> pricing.PerBlock:
-        """What pricing's search checks per block, under these branching rules and the cuts'
-        duals of the last master LP (kept while neither changes)."""
-        kept = self._per_block_kept
-        if (
-            kept is None
-            or kept[0] is not rules
-            or kept[1] is not self._cut_rows
-            or kept[2].n_cuts != len(self.cuts)
-        ):
-            per_block = pricing.PerBlock(
-                *self._conflict_rows,
-                *self._extra_rows(rules),
-                *self._unit_rows,
-                self._n_units,
-                *self._cut_rows,
-                len(self.cuts),
-            )
-            kept = self._per_block_kept = (rules, self._cut_rows, per_block)
-        return kept[2]
 
     def _extra_rows(self, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
         """Branching's apart decisions as compressed rows per block (pricing.py)."""

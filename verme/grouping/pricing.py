@@ -406,7 +406,7 @@ def relaxed_tables(
                     prefix_e[u + 1] = prefix_e[u] + other_values[u]
                 least = np.inf
                 for v in range(a + 1):
-                    for u in range(max(smallest - v, 0), min(largest - v, c) + 1):
+                    for u in range(c + 1):
                         total = prefix_n[v] + prefix_e[u] + group_terms[v, u]
                         if total < least:
                             least = total
