@@ -20,10 +20,12 @@ has already beaten. Groupings are sent from a thread, so that a side never waits
 to read (a grouping of 10,000 registrants is larger than a pipe holds).
 
 The process is started by `spawn` (nothing of the first process is shared with it but the
-problem), runs at `nice` 10 so that the first process comes first where they compete for a
-core, and is a daemon: it dies with its parent. Where no process can be started (inside a
-daemon process, say a task worker's), `start` answers None and the solver does the same work
-in its own process, one after the other.
+problem, which is sent on the pipe of groupings once it runs: written into the start-up pipe,
+a problem larger than a pipe holds would hold up the first process for ever if the new process
+died before reading it), runs at `nice` 10 so that the first process comes first where they
+compete for a core, and is a daemon: it dies with its parent. Where no process can be started
+(inside a daemon process, say a task worker's), `start` answers None and the solver does the
+same work in its own process, one after the other.
 """
 
 from __future__ import annotations
@@ -71,6 +73,10 @@ of it, the most taken first) and the best polished grouping is kept: 300 registr
 
 EXCHANGE_S = 3.0
 """During the search, the two processes exchange groupings at most this often (`Exchange`)."""
+
+ANNOUNCE_WAIT_S = 5.0
+"""`Exchange.announce` waits at most this long for a send under way (the problem, while the
+second process is still importing; about a second on a machine of the benchmark's kind)."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +173,10 @@ class Exchange:
         """The other side's grouping merged last."""
 
     def announce(self, state: Grouping) -> None:
-        """Send `state` as the search begins, unheard: the other side may send from now on."""
+        """Send `state` as the search begins, unheard: the other side may send from now on.
+        A send still under way (the problem, to a second process still starting) is waited for
+        first, at most `ANNOUNCE_WAIT_S` seconds."""
+        self.outbox.wait(ANNOUNCE_WAIT_S)
         if self.outbox.offer(Sketch.of(state)):
             self.sent = state.penalty()
 
@@ -226,7 +235,7 @@ class SecondProcess:
         inbox, orders = context.Pipe(duplex=False)
         process = context.Process(
             target=_run,
-            args=(problem, time.time() + max(0.0, seconds), sender, inbox, whole, polish, seed),
+            args=(time.time() + max(0.0, seconds), sender, inbox, whole, polish, seed),
             daemon=True,
         )
         try:
@@ -238,7 +247,11 @@ class SecondProcess:
         finally:
             sender.close()
             inbox.close()
-        return cls(process, results, orders)
+        second = cls(process, results, orders)
+        # From a thread: the new process reads it only once its imports are done, and if it
+        # dies first the pipe breaks and nothing waits (`_run` takes it as its first item).
+        second.outbox.offer(problem)
+        return second
 
     def exchange(self) -> Exchange:
         """This process's side of the exchange of groupings with the second one's search."""
@@ -286,7 +299,6 @@ class SecondProcess:
 
 
 def _run(
-    problem: Problem,
     deadline: float,
     sender: Connection,
     inbox: Connection,
@@ -294,10 +306,16 @@ def _run(
     polish: float,
     seed: int,
 ) -> None:
-    """The second process: bounds first, each sent at once; then the search, exchanging
-    groupings with the first process (`inbox` brings the first's); then its grouping and None."""
+    """The second process: the problem first (`inbox` brings it, then the first process's
+    groupings); bounds, each sent at once; then the search, exchanging groupings with the
+    first process; then its grouping and None."""
     began = time.monotonic()
     end = began + (deadline - time.time())  # wall clock -> this process's clock
+    try:
+        problem = inbox.recv()
+    except (EOFError, OSError):  # the first process has gone: nobody to report to
+        return
+    assert isinstance(problem, Problem)
     with contextlib.suppress(OSError):
         os.nice(10)
     inst = Instance(problem)

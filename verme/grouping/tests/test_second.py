@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 import pytest
 
@@ -175,6 +179,39 @@ def test_inside_a_daemon_process_no_second_process_is_started() -> None:
     sender.close()
     assert results.recv() == "no second process"
     process.join(10.0)
+
+
+_DIES_AT_START = """
+from bench.grouping.generate import generate
+from verme.grouping.second import SecondProcess
+
+# No `if __name__ == "__main__":`, so the spawned process runs this script again as it starts,
+# may not start a process of its own there, and dies before it reads anything.
+second = SecondProcess.start(generate(1000, 1), 5.0, whole=False, polish=0.0)
+assert second is not None
+second.collect(wait=10.0)
+print("finished" if second.finished else "unfinished", len(second.bounds))
+"""
+
+
+def test_a_second_process_that_dies_as_it_starts_holds_nothing_up(tmp_path: Path) -> None:
+    # The problem of 1,000 registrants is larger than a pipe holds: written into the start-up
+    # pipe, it held the first process up for ever once the new process had died.
+    script = tmp_path / "unguarded.py"
+    script.write_text(_DIES_AT_START)
+    root = Path(__file__).resolve().parents[3]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,  # a hang, not a speed limit: it ends in about a second
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["finished", "0"]
+    assert "bootstrapping phase" in done.stderr  # the new process really died as it started
 
 
 def _start_in_daemon(sender: Connection) -> None:
