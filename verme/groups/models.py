@@ -33,6 +33,10 @@ class Proposal(TenantOwned):
         FAILED = "failed", _("failed")
         PUBLISHED = "published", _("published")
 
+    STOPPED = "stopped"
+    """`error` of a run whose task worker stopped before it finished (restarted, or out of
+    memory): `services.proposals_fail_stopped_runs` marks such runs failed."""
+
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -116,6 +120,11 @@ class Proposal(TenantOwned):
     @property
     def is_running(self) -> bool:
         return self.status in {self.Status.QUEUED, self.Status.RUNNING}
+
+    @property
+    def stopped_unfinished(self) -> bool:
+        """The run failed because its task worker stopped, not because of an error."""
+        return self.status == self.Status.FAILED and self.error == self.STOPPED
 
     @property
     def has_result(self) -> bool:

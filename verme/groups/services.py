@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -141,6 +142,37 @@ def _enqueue_run(organisation_id: int, proposal_id: int) -> None:
     run_proposal.enqueue(organisation_id, proposal_id)
 
 
+RUN_STOPPED_AFTER_S = 300
+"""A run still marked running this many seconds after its time limit ran out has lost its task
+worker: the optimiser keeps to its time limit, and its result is stored within seconds."""
+
+
+def proposals_fail_stopped_runs(*, round_: Round) -> int:
+    """Mark as failed the round's runs whose task worker stopped before they finished (a
+    restart, or the system ending it for want of memory), so that their pages stop showing a
+    progress bar that never moves and say to run again; how many were marked.
+
+    A run marked so that does finish after all still stores its result (`proposal_run`).
+    """
+    now = timezone.now()
+    rows = Proposal.objects.for_organisation(round_.organisation).filter(
+        round=round_, status=Proposal.Status.RUNNING, started_at__isnull=False
+    )
+    stopped = [
+        proposal.pk
+        for proposal in rows.only("pk", "started_at", "time_limit_s")
+        if proposal.started_at is not None
+        and proposal.started_at + timedelta(seconds=proposal.time_limit_s + RUN_STOPPED_AFTER_S)
+        < now
+    ]
+    if not stopped:
+        return 0
+    logger.warning("Proposals %s stopped without finishing: marked failed", stopped)
+    return rows.filter(pk__in=stopped).update(
+        status=Proposal.Status.FAILED, error=Proposal.STOPPED, finished_at=now
+    )
+
+
 def proposal_run(*, organisation: Organisation, proposal_id: int) -> Proposal:
     """Run the optimiser for a queued proposal, storing progress on the row as it goes.
 
@@ -178,6 +210,7 @@ def proposal_run(*, organisation: Organisation, proposal_id: int) -> Proposal:
             optimiser_penalty=solution.penalty,
             progress=1.0,
             progress_message="",
+            error="",
             finished_at=timezone.now(),
         )
     return rows.get()

@@ -19,6 +19,7 @@ from verme.groups.services import (
     proposal_move_member,
     proposal_pin,
     proposal_publish,
+    proposals_fail_stopped_runs,
 )
 from verme.mentors.selectors import round_mentors
 from verme.rounds.permissions import (
@@ -55,6 +56,7 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The optimiser is forming groups."))
             return redirect("groups:proposal", slug=slug, pk=proposal.pk)
+    proposals_fail_stopped_runs(round_=round_)
     proposals = list(round_proposals(round_=round_))
     return render(
         request,
@@ -74,6 +76,8 @@ def proposal_list(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def proposal_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     proposal = _get_proposal_for_coordinator(request, slug, pk)
     round_ = proposal.round
+    if proposal.is_running and proposals_fail_stopped_runs(round_=round_):
+        proposal.refresh_from_db()
     context: dict[str, object] = {
         "organisation": round_.organisation,
         "round": round_,

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import Personas
 from verme.grouping import Weights, solution_from_dict
 from verme.groups.models import Proposal
-from verme.groups.services import proposal_create
+from verme.groups.services import RUN_STOPPED_AFTER_S, proposal_create
 from verme.groups.tests.factories import a_small_round, an_online_only_round
 from verme.mentors.tests.factories import a_round_mentor
+from verme.organisations.models import Organisation
 from verme.organisations.tests.factories import UnitFactory
 from verme.registrations.tests.factories import RegistrationFactory
 from verme.rounds.selectors import round_slots, round_themes
@@ -78,6 +81,55 @@ def test_a_running_proposal_shows_progress_and_refreshes_itself(
     assert '<progress id="progress" max="100" value="40">' in page
     assert "40 %" in page
     assert 'http-equiv="refresh"' in page
+
+
+def _running_since(proposal: Proposal, organisation: Organisation, seconds: float) -> None:
+    Proposal.objects.for_organisation(organisation).filter(pk=proposal.pk).update(
+        status=Proposal.Status.RUNNING,
+        progress=0.4,
+        started_at=timezone.now() - timedelta(seconds=seconds),
+    )
+
+
+def test_a_run_whose_worker_stopped_says_so_instead_of_refreshing_for_ever(
+    client: Client, personas: Personas
+) -> None:
+    small = a_small_round(personas.org_a, people=4, mentors=1)
+    proposal = proposal_create(actor=None, round_=small.round, weights=Weights(), time_limit_s=30)
+    # Within its time limit and the margin after it, a run is still running.
+    _running_since(proposal, personas.org_a, 30 + RUN_STOPPED_AFTER_S - 60)
+    client.force_login(personas.coordinator)
+    url = reverse("groups:proposal", kwargs={"slug": "aalto-demo", "pk": proposal.pk})
+    assert 'http-equiv="refresh"' in client.get(url).content.decode()
+    # Long after it, its task worker has gone: the page says so and offers a re-run.
+    _running_since(proposal, personas.org_a, 30 + RUN_STOPPED_AFTER_S + 60)
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "<progress" not in page
+    assert "Ajo pysähtyi ennen kuin se valmistui" in page
+    assert reverse("groups:rerun", kwargs={"slug": "aalto-demo", "pk": proposal.pk}) in page
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.FAILED
+    assert proposal.stopped_unfinished
+
+
+def test_the_list_marks_stopped_runs_of_its_round_only(client: Client, personas: Personas) -> None:
+    mine = a_small_round(personas.org_a, people=4, mentors=1)
+    theirs = a_small_round(personas.org_b, people=4, mentors=1)
+    stopped = proposal_create(actor=None, round_=mine.round, weights=Weights(), time_limit_s=5)
+    other = proposal_create(actor=None, round_=theirs.round, weights=Weights(), time_limit_s=5)
+    _running_since(stopped, personas.org_a, 3600)
+    _running_since(other, personas.org_b, 3600)
+    client.force_login(personas.coordinator)
+    page = client.get(
+        reverse("groups:proposals", kwargs={"slug": "aalto-demo", "pk": mine.round.pk})
+    ).content.decode()
+    stopped.refresh_from_db()
+    other.refresh_from_db()
+    assert stopped.status == Proposal.Status.FAILED
+    assert "Epäonnistui" in page  # the status, as the list writes it (capitalised)
+    # Another organisation's run is neither read nor changed.
+    assert other.status == Proposal.Status.RUNNING
 
 
 def test_a_refused_move_says_why(
