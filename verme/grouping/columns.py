@@ -99,6 +99,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Searched:
+    """A pricing search that ran to its end, without the searching entity's constant: the best
+    group's blocks and value (no blocks: nothing below the cutoff), and the cutoff."""
+
+    cutoff: float
+    value: float
+    blocks: tuple[int, ...]
+    pin: int
+
+
+@dataclass(frozen=True)
 class Rules:
     """Branching decisions of a node of the branch-and-price tree (empty at the root)."""
 
@@ -347,6 +358,11 @@ class ColumnGeneration:
         self.n_rows = row
         self.alpha = np.zeros(len(self.entities))
         self._fitting: dict[tuple[int, int], np.ndarray] = {}
+        # Entities whose frames admit the same blocks search the same groups, up to their own
+        # constant (`_search`): each (entity, frame) is given the number of its set of blocks.
+        self._fitting_class: dict[tuple[int, int], int] = {}
+        self._fitting_classes: dict[bytes, int] = {}
+        self._searched: dict[tuple[int, int, int], Searched] | None = None
         # Per block: its size and its theme + topic cost for every (theme, topic).
         self.block_size = np.array([len(block) for block in inst.blocks], dtype=np.float64)
         self.block_count = np.array([len(block) for block in inst.blocks], dtype=np.int64)
@@ -679,22 +695,26 @@ class ColumnGeneration:
         bound += float(np.minimum(0.0, self.node_unplaced_cost - pi).sum())
         bound += self._count_bound()
         found: list[Column] = []
-        for e, frames in enumerate(self.frames):
-            if not frames or e in full:
-                continue
-            shift = shifts[e]
-            topics = self.entity_topics[e]
-            values = (
-                tables[self._entity_markets[e]][:, :, topics]
-                + (self.entity_themes[e] - theme_tau)[None, :, None]
-                + shift[:, None, None]
-            )
-            least, columns = self._exact_least(
-                e, values, topics, pi, shift, exact_deadline, rules, quick
-            )
-            if least < 0:
-                bound += self.capacity[e] * least
-            found.extend(c for c, _ in columns)
+        self._searched = {}  # these duals' searches, shared by entities (`_search`)
+        try:
+            for e, frames in enumerate(self.frames):
+                if not frames or e in full:
+                    continue
+                shift = shifts[e]
+                topics = self.entity_topics[e]
+                values = (
+                    tables[self._entity_markets[e]][:, :, topics]
+                    + (self.entity_themes[e] - theme_tau)[None, :, None]
+                    + shift[:, None, None]
+                )
+                least, columns = self._exact_least(
+                    e, values, topics, pi, shift, exact_deadline, rules, quick
+                )
+                if least < 0:
+                    bound += self.capacity[e] * least
+                found.extend(c for c, _ in columns)
+        finally:
+            self._searched = None
         if self.integral:
             bound = math.ceil(bound - 1e-6)
         return bound, found
@@ -768,6 +788,9 @@ class ColumnGeneration:
                 dtype=np.int64,
             )
             self._fitting[key] = blocks
+            self._fitting_class[key] = self._fitting_classes.setdefault(
+                blocks.tobytes(), len(self._fitting_classes)
+            )
         return blocks
 
     def _search(
@@ -792,6 +815,19 @@ class ColumnGeneration:
         ks = self.entities[e]
         pos = inst.positions[ks[0]]
         blocks = self.fitting(e, f)
+        constant = inst.mentor_theme_cost(pos, theme) + shift
+        # The search depends on the entity only through its blocks and the constant its groups
+        # add (its theme cost and duals): the same blocks, theme and topic give the same best
+        # group with the constant subtracted from its value and the cutoff. Within one `price`
+        # and without branching (which rules groups out per entity), a search done for another
+        # entity answers when its cutoff, so shifted, was no lower and it ran to the end.
+        shared = None if rules or self._searched is None else self._searched
+        key = (self._fitting_class[e, f], t, q)
+        done = shared.get(key) if shared is not None else None
+        if done is not None and done.cutoff >= cutoff - constant - 1e-9:
+            if not done.blocks or done.value >= cutoff - constant - 1e-9:
+                return cutoff, None
+            return self._column(e, frame, t, q, done.blocks, done.pin, done.value + constant)
         if rules:
             blocks = np.array([b for b in blocks.tolist() if rules.admits(b, e)], dtype=np.int64)
         per_block = pricing.PerBlock(
@@ -803,7 +839,7 @@ class ColumnGeneration:
             len(self.cuts),
         )
         terms = pricing.GroupTerms(
-            inst.mentor_theme_cost(pos, theme) + shift,
+            constant,
             self._size_term,
             size.min,
             size.max,
@@ -875,13 +911,24 @@ class ColumnGeneration:
             best_blocks = tuple(sorted(b for j in chosen.tolist() for b in items[j]))
         if status == pricing.GAVE_UP:
             return None
+        if shared is not None:
+            shared[key] = Searched(cutoff - constant, value - constant, best_blocks, pin)
         if not best_blocks:
             return value, None
+        return self._column(e, frame, t, q, best_blocks, pin, value)
+
+    def _column(
+        self, e: int, frame: Frame, t: int, q: int, blocks: tuple[int, ...], pin: int, value: float
+    ) -> tuple[float, Column]:
+        """`_search`'s answer: the group of these blocks at entity `e` (at the position a
+        pinned block names, if `pin` is one), with its reduced cost `value`."""
+        inst = self.inst
+        theme, topic = self.themes[t], self.topics[q]
         best_pin = pin if pin >= 0 else None
-        k = best_pin if best_pin is not None else ks[0]
-        members = [i for b in best_blocks for i in inst.blocks[b]]
+        k = best_pin if best_pin is not None else self.entities[e][0]
+        members = [i for b in blocks for i in inst.blocks[b]]
         cost = group_penalty(inst, k, theme, topic, members)
-        return value, Column(e, frame, theme, topic, best_blocks, cost, best_pin)
+        return value, Column(e, frame, theme, topic, blocks, cost, best_pin)
 
     def _extra_rows(self, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
         """Branching's apart decisions as compressed rows per block (pricing.py)."""
