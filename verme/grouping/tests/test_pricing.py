@@ -176,6 +176,86 @@ def test_pins_units_and_novices_of_a_larger_group() -> None:
     assert check_every_choice(cg, 8) > 0
 
 
+def check_shared_searches(cg: ColumnGeneration, seed: int) -> tuple[int, int]:
+    """As `check_every_choice`, with the searches shared between entities as within one
+    `price` (`ColumnGeneration._searched`), in a random order, each with its own constant and
+    a cutoff that is infinite or random: the group found is the cheapest below the cutoff, or
+    there is none. How many searches were compared, and how many were shared."""
+    rng = random.Random(seed)
+    pi = np.array([rng.uniform(-3.0, 12.0) for _ in cg.inst.blocks])
+    choices = [
+        (e, f, t, q)
+        for e, frames in enumerate(cg.frames)
+        for f in range(len(frames))
+        for t in range(len(cg.themes))
+        for q in cg.entity_topics[e].tolist()
+    ]
+    rng.shuffle(choices)
+    cg._searched = {}
+    compared = 0
+    try:
+        for e, f, t, q in choices:
+            shift = rng.uniform(-2.0, 2.0)
+            cutoff = math.inf if rng.random() < 0.5 else rng.uniform(-10.0, 10.0)
+            found = cg._search(e, f, t, q, pi, shift, cutoff, Rules())
+            expected = cheapest_by_enumeration(cg, e, f, t, q, pi, shift, Rules())
+            if abs(expected - cutoff) < 1e-6 or found is None:
+                continue  # a tie at the cutoff, or the search gave up: either answer is right
+            value, column = found
+            if expected < cutoff:
+                assert column is not None
+                assert value == _approx(expected)
+                k = column.pinned_to if column.pinned_to is not None else cg.entities[e][0]
+                members = [i for b in column.blocks for i in cg.inst.blocks[b]]
+                real = group_penalty(cg.inst, k, cg.themes[t], cg.topics[q], members)
+                assert column.cost == _approx(real)
+                assert column.entity == e
+                assert value == _approx(real + shift - sum(float(pi[b]) for b in column.blocks))
+            else:
+                assert column is None
+            compared += 1
+        return compared, compared - len(cg._searched)
+    finally:
+        cg._searched = None
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.integers(0, 1_000))
+def test_searches_shared_between_mentors_find_the_cheapest_group(p: Problem, seed: int) -> None:
+    check_shared_searches(ColumnGeneration(Instance(p)), seed)
+
+
+def test_mentors_that_admit_the_same_people_share_searches_with_their_own_costs() -> None:
+    # Three mentors in one slot and language: one lists the theme (no mentor-theme cost), two
+    # do not; the best group is the same people for each, at each one's own cost.
+    people = [*crowd("a", 5, years=2.0), *crowd("b", 5), person("c", themes=("leadership",))]
+    mentors = [
+        mentor("m1"),
+        mentor("m2", themes=("leadership",)),
+        mentor("m3", themes=("leadership",), unit="u8"),
+    ]
+    cg = ColumnGeneration(Instance(problem(people, mentors, size=SizeRule(3, 6, 5))))
+    compared, shared = check_shared_searches(cg, 11)
+    assert compared > 0
+    assert shared > 0
+    pi = np.full(len(cg.inst.blocks), 20.0)
+    t = cg.themes.index("wellbeing")
+    cg._searched = {}
+    try:
+        first = cg._search(0, 0, t, 0, pi, 0.0, math.inf, Rules())
+        second = cg._search(1, 0, t, 0, pi, 0.0, math.inf, Rules())
+        assert len(cg._searched) == 1  # the second mentor's search was the first one's
+    finally:
+        cg._searched = None
+    assert first is not None
+    assert second is not None
+    assert first[1] is not None
+    assert second[1] is not None
+    assert first[1].blocks == second[1].blocks
+    assert second[1].cost == first[1].cost + cg.inst.weights.mentor_theme
+    assert second[0] == _approx(first[0] + cg.inst.weights.mentor_theme)
+
+
 def test_rows_are_compressed_lists() -> None:
     start, flat = rows([[3, 1], [], [2]])
     assert start.tolist() == [0, 2, 2, 3]
