@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from verme.grouping import Pin, Problem, SizeRule
-from verme.grouping.columns import ColumnGeneration, Rules
+from verme.grouping.columns import Column, ColumnGeneration, Rules
 from verme.grouping.instance import Instance
 from verme.grouping.pricing import rows
 from verme.grouping.scoring import group_penalty
@@ -85,21 +85,33 @@ def check_every_choice(cg: ColumnGeneration, seed: int, rules: Rules | None = No
                         continue
                     assert value == _approx(expected)
                     assert column is not None
-                    # The group found is a real one and costs what the search says.
-                    held = set(column.blocks)
-                    k = column.pinned_to if column.pinned_to is not None else cg.entities[e][0]
-                    members = [i for b in column.blocks for i in cg.inst.blocks[b]]
-                    real = group_penalty(cg.inst, k, cg.themes[t], cg.topics[q], members)
-                    assert column.cost == _approx(real)
-                    cuts = sum(
-                        -float(s)
-                        for c, s in enumerate(cg.sigma)
-                        if s < -1e-9 and len(held & set(cg.cuts[c])) >= 2
-                    )
-                    paid = real + shift - sum(float(pi[b]) for b in held) + cuts
-                    assert value == _approx(paid)
+                    _assert_real(cg, e, t, q, pi, shift, value, column)
                     compared += 1
     return compared
+
+
+def _assert_real(
+    cg: ColumnGeneration,
+    e: int,
+    t: int,
+    q: int,
+    pi: np.ndarray,
+    shift: float,
+    value: float,
+    column: Column,
+) -> None:
+    """The group found is a real one of entity `e` and costs what the search says."""
+    assert column.entity == e
+    held = set(column.blocks)
+    k = column.pinned_to if column.pinned_to is not None else cg.entities[e][0]
+    members = [i for b in column.blocks for i in cg.inst.blocks[b]]
+    real = group_penalty(cg.inst, k, cg.themes[t], cg.topics[q], members)
+    assert column.cost == _approx(real)
+    cuts = sum(
+        -float(s) for c, s in enumerate(cg.sigma) if s < -1e-9 and len(held & set(cg.cuts[c])) >= 2
+    )
+    paid = real + shift - sum(float(pi[b]) for b in held) + cuts
+    assert value == _approx(paid)
 
 
 def _approx(value: float) -> object:
@@ -205,12 +217,7 @@ def check_shared_searches(cg: ColumnGeneration, seed: int) -> tuple[int, int]:
             if expected < cutoff:
                 assert column is not None
                 assert value == _approx(expected)
-                k = column.pinned_to if column.pinned_to is not None else cg.entities[e][0]
-                members = [i for b in column.blocks for i in cg.inst.blocks[b]]
-                real = group_penalty(cg.inst, k, cg.themes[t], cg.topics[q], members)
-                assert column.cost == _approx(real)
-                assert column.entity == e
-                assert value == _approx(real + shift - sum(float(pi[b]) for b in column.blocks))
+                _assert_real(cg, e, t, q, pi, shift, value, column)
             else:
                 assert column is None
             compared += 1
