@@ -142,6 +142,11 @@ class Figures:
     `objective`, `penalty` and `gap` are those of the groups as they are now, after any moves by
     hand; `optimiser_*` are the optimiser's own, before them. `bound` and `penalty_bound` are
     proven for the round's problem, so they hold for every grouping of it, moved or not.
+
+    `gap` is the exchange format's, on the score, which counts every placed person; it stays
+    small whenever nearly everyone is placed. `penalty_gap` compares the penalty points alone
+    with `penalty_bound`: the stricter figure of how far wishes, mixing and sizes are from the
+    proven best (docs/benchmarks-grouping.md).
     """
 
     participants: int
@@ -155,12 +160,14 @@ class Figures:
     bound: float
     penalty_bound: float
     gap: float | None
+    penalty_gap: float | None
     status: str
     seconds: float
     moves: int
     optimiser_objective: float
     optimiser_penalty: float
     optimiser_gap: float | None
+    optimiser_penalty_gap: float | None
 
     @property
     def unplaced(self) -> int:
@@ -178,6 +185,14 @@ class Figures:
     @property
     def optimiser_gap_percent(self) -> str:
         return _percent(self.optimiser_gap)
+
+    @property
+    def penalty_gap_percent(self) -> str:
+        return _percent(self.penalty_gap)
+
+    @property
+    def optimiser_penalty_gap_percent(self) -> str:
+        return _percent(self.optimiser_penalty_gap)
 
 
 @dataclass
@@ -235,12 +250,14 @@ def figures_of(
         bound=solution.bound,
         penalty_bound=solution.penalty_bound,
         gap=_finite(solution.gap),
+        penalty_gap=_finite(relative_gap(solution.penalty, solution.penalty_bound)),
         status=solution.status,
         seconds=solution.seconds,
         moves=moves,
         optimiser_objective=objective,
         optimiser_penalty=penalty,
         optimiser_gap=_finite(relative_gap(objective, solution.bound)),
+        optimiser_penalty_gap=_finite(relative_gap(penalty, solution.penalty_bound)),
     )
 
 

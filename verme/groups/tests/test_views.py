@@ -257,11 +257,21 @@ def test_after_a_move_the_pages_show_the_figures_now_and_the_optimisers_beside(
     assert f"{_fi(now.objective)} {origin}{_fi(original.objective)})</span>" in page
     assert f"{_fi(now.penalty)} {origin}{_fi(original.penalty)})</span>" in page
     assert f"<dd>{_fi(now.bound)}</dd>" in page
+    # The penalty points' proven fewest, and how far above it the groups are now and were.
+    assert now.penalty_bound == original.penalty_bound > 0
+    assert f"<dd>{_fi(now.penalty_bound)}</dd>" in page
+    gap_now = _fi(100 * (now.penalty - now.penalty_bound) / now.penalty_bound)
+    gap_then = _fi(100 * (original.penalty - original.penalty_bound) / original.penalty_bound)
+    assert f"<dd>{gap_now} % {origin}{gap_then} %)</span></dd>" in page
+    assert "Sakkopisteet laskevat vain sen, mitä ryhmistä puuttuu" in page
     assert "ennen käsin tehtyjä siirtoja" not in page
     with django_assert_num_queries(6):  # the same for any number of proposals
         table = client.get(compare, {"proposal": [proposal.pk]}).content.decode()
     assert f"<td>{_fi(now.objective)}<br>{origin}{_fi(original.objective)})</span></td>" in table
     assert f"<td>{_fi(now.bound)}</td>" in table
+    assert f"<td>{_fi(now.penalty_bound)}</td>" in table
+    assert f"<td>{gap_now} %<br>{origin}{gap_then} %)</span></td>" in table
+    assert "Sakkopisteet laskevat vain sen, mitä ryhmistä puuttuu" in table
     assert "Raja on todistettu" in table
 
 
