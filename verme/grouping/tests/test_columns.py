@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from bench.grouping.generate import generate
 from verme.grouping import Problem, SizeRule, Solution, Weights, solve, validate
 from verme.grouping.aggregate import solve_plan
-from verme.grouping.columns import Column, ColumnGeneration, integral_weights
+from verme.grouping.columns import ALIKE_PER_ROUND, Column, ColumnGeneration, integral_weights
 from verme.grouping.heuristic import construct
 from verme.grouping.instance import Instance
 from verme.grouping.second import ROUNDING_THRESHOLDS
@@ -248,3 +248,30 @@ def test_quick_pricing_finds_groups_and_bounds_no_higher_than_exact_pricing() ->
     alpha = generation.alpha
     assert all(generation.reduced_cost(c, half, beta) + alpha[c.entity] < 0 for c in quick_found)
     assert quick_bound <= exact_bound <= exact
+
+
+def test_a_round_adds_one_group_per_set_of_members_the_cheapest_and_new() -> None:
+    # Searches shared between mentors give every mentor of a class the same members' group; a
+    # round adds only the one of least reduced cost per set of members (ALIKE_PER_ROUND), and
+    # none the master has already. The generation converges all the same (bound of 300
+    # registrants, seed 1, as when every group was added: 233).
+    assert ALIKE_PER_ROUND == 1
+    inst = Instance(generate(300, 1))
+    generation = ColumnGeneration(inst)
+    _, pi, beta = generation.solve_lp(time.monotonic() + 5.0)
+    _, found = generation.price(pi, beta)
+    priced = [(generation.reduced_cost(c, pi, beta), c) for c in found]
+    added = generation._fewest_alike(priced)
+    negative: dict[tuple[int, ...], float] = {}
+    for value, column in priced:
+        if value < -1e-6:
+            negative[column.blocks] = min(value, negative.get(column.blocks, math.inf))
+    assert len(negative) < len([v for v, _ in priced if v < -1e-6])  # alike groups were found
+    assert sorted(c.blocks for c in added) == sorted(negative)  # one for each set of members
+    for column in added:
+        assert generation.reduced_cost(column, pi, beta) == negative[column.blocks]
+    assert generation.add_all(added) == len(added)
+    again = generation._fewest_alike(priced)  # the next of each set, never one added
+    assert not {id(c) for c in again} & {id(c) for c in added}
+    assert len({c.blocks for c in again}) == len(again)
+    assert generation.generate(time.monotonic() + 60.0).bound == 233
