@@ -84,6 +84,7 @@ ALIKE_PER_ROUND = 1
 """Groups of the same members a round of column generation adds at most (the ones of least
 reduced cost): the whole problem of 1,000 placeable registrants, seed 1, converged to the same
 bound in 23.4 s and 3,491 columns instead of 46.7 s and 12,993 (two per set: 29.3 s)."""
+
 ARTIFICIAL_COST = 1e6
 """The cost of a theme's artificial group, which only a node that asks for more groups of the
 theme than pricing has found yet takes (branching.py prunes such a node)."""
@@ -101,6 +102,11 @@ class Column:
     cost: float
     pinned_to: int | None = None
     """The position whose pinned people this group holds (None: holds no pinned person)."""
+
+    @property
+    def key(self) -> tuple[int, Frame, str, Topic, tuple[int, ...]]:
+        """What makes the group one of its own in the master (its cost follows from it)."""
+        return self.entity, self.frame, self.theme, self.topic, self.blocks
 
 
 @dataclass(frozen=True)
@@ -524,7 +530,7 @@ class ColumnGeneration:
         starts: list[int] = []
         indices: list[int] = []
         for column in columns:
-            key = (column.entity, column.frame, column.theme, column.topic, column.blocks)
+            key = column.key
             if key in self._seen or not column.blocks:
                 continue
             self._seen.add(key)
@@ -1034,9 +1040,7 @@ class ColumnGeneration:
         fresh = [
             (value, column)
             for value, column in priced
-            if value < -1e-6
-            and (column.entity, column.frame, column.theme, column.topic, column.blocks)
-            not in self._seen
+            if value < -1e-6 and column.key not in self._seen
         ]
         fresh.sort(key=lambda item: item[0])
         count: dict[tuple[int, ...], int] = defaultdict(int)
