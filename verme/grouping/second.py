@@ -2,7 +2,7 @@
 
 From 150 blocks on a machine with two cores or more, `solve()` starts a second process for the
 whole search. It proves the bound by column generation (columns.py: the whole problem up to 600
-blocks, or 800 with a time limit of 60 s or more; above that region by region, regional.py) and
+blocks, or 1,000 with a time limit of 60 s or more; above that region by region, regional.py) and
 sends each bound as soon as it is known, so that the bound costs the search in the first process
 no time. It then rounds the converged LPs into groupings at each of the shares in
 `ROUNDING_THRESHOLDS`, polishes the best (or the greedy's grouping, if it is better or no LP

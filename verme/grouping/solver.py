@@ -1,7 +1,7 @@
 """`solve()`: anytime under a time limit, with a proven bound.
 
 The steps, in order (docs/grouping.md): a greedy start; from 150 blocks on two cores, a second
-process (second.py) that bounds by column generation (the whole problem up to 600 blocks, or 800
+process (second.py) that bounds by column generation (the whole problem up to 600 blocks, or 1,000
 with a time limit of 60 s or more; larger problems that split into regions region by region) and
 then searches from its LPs' roundings; otherwise, in this process, up to 600 blocks column
 generation over whole groups for the bound and a grouping dived (up to 150 blocks) or rounded
@@ -52,19 +52,22 @@ WHOLE_PLAN_MAX_BLOCKS = 400
 """Larger problems are planned region by region (online groups relaxed, then formed last)."""
 
 COLUMNS_MAX_BLOCKS = 600
-"""Up to this many blocks the bound is strengthened by column generation (see columns.py); at
-1,000 registrants it did not converge within 60 s (seed 1), so larger problems skip it."""
+"""Up to this many blocks the bound is strengthened by column generation over the whole problem
+(see columns.py) in every run; larger problems get it only under `LONG_COLUMNS_MAX_BLOCKS`."""
 
-LONG_COLUMNS_MAX_BLOCKS = 800
+LONG_COLUMNS_MAX_BLOCKS = 1_000
 """With a second process and a time limit of at least `LONG_LIMIT_S`, column generation over
-the whole problem is done up to this many blocks instead (it converges in 22-33 s at 800
-registrants since the capped unplaced costs; 800 registrants, seeds 1/2, 60 s: bound 340/340
-against 249/247 region by region, penalty 483/528 and 495/569 in two runs against 522/523 and
-562/579)."""
+the whole problem is done up to this many blocks instead of region by region. Since the master
+adds one group per set of members and round, it converges at 1,000 registrants (987-992
+blocks) in 19-23 s on its own, and its bound and rounding beat the regions' coupled ones: 1,000
+registrants, seeds 1-6 ordinary and placeable, one run each of 60 s, 645.8 penalty points on
+average against 700.0 (lower in 12 of 12 pairs), bound 518.5 against 504.9 (docs/decisions.md).
+At 1,100 and 1,200 registrants it takes 35-37 s, too much of a 60 s run (the whole problem of
+1,000 registrants at 63 s made the groups 10 % worse), so larger rounds stay regional."""
 
 LONG_LIMIT_S = 60.0
 """The time limit from which `LONG_COLUMNS_MAX_BLOCKS` applies (at 30 s the whole problem of
-600-800 blocks would not converge, and the regions' bounds and roundings would be lost)."""
+600-1,000 blocks would not converge, and the regions' bounds and roundings would be lost)."""
 
 DIVE_MAX_BLOCKS = 150
 """Up to this many blocks the converged LP is dived into a grouping (60 registrants: under a
