@@ -39,7 +39,7 @@ import highspy
 import numpy as np
 
 from . import pricing
-from .heuristic import Grouping, Market, block_markets, market_of, pins_kept
+from .heuristic import Group, Grouping, Market, block_markets, market_of, pins_kept
 from .instance import Frame, Instance, Topic
 from .milp import PRESOLVE_PARALLEL_ROWS_AND_COLUMNS
 from .model import Mentor, Participant, Problem, SizeRule
@@ -107,6 +107,37 @@ class Column:
     def key(self) -> tuple[int, Frame, str, Topic, tuple[int, ...]]:
         """What makes the group one of its own in the master (its cost follows from it)."""
         return self.entity, self.frame, self.theme, self.topic, self.blocks
+
+
+@dataclass(frozen=True)
+class Prices:
+    """The converged master LP's duals, to say where a grouping is dearer than the LP.
+
+    A group's *excess* is its reduced cost at these prices: its penalty less its blocks' prices,
+    its mentor's and its slot's (each >= 0 when the LP has converged, since pricing found no
+    group below 0). A grouping's penalty is the LP's bound plus its groups' and its unplaced
+    blocks' excess plus the prices of the capacity and slots it leaves unused, so the excess
+    says which groups hold the gap (neighbourhoods.py chooses around them)."""
+
+    block: np.ndarray
+    """Per block, the price of placing it (the master's row of the block)."""
+    unplaced: np.ndarray
+    """Per block, what leaving it out costs."""
+    position: dict[int, float]
+    """Per position, its mentor's (<= 0; a fixed position's own); absent: 0."""
+    slot: dict[tuple[str, str], float]
+    """Per (mentor, weekly slot), one group there at most (<= 0); absent: 0."""
+
+    def excess(self, inst: Instance, k: int, group: Group) -> float:
+        """The group's penalty above what the LP's prices pay for it (>= 0 up to rounding)."""
+        mentor = inst.positions[k].mentor.id
+        value = group.penalty - float(sum(self.block[b] for b in group.blocks))
+        value -= self.position.get(k, 0.0) + self.slot.get((mentor, group.frame.slot), 0.0)
+        return max(0.0, value)
+
+    def left_out(self, b: int) -> float:
+        """Leaving block `b` out above its price (>= 0 up to rounding)."""
+        return max(0.0, float(self.unplaced[b] - self.block[b]))
 
 
 @dataclass(frozen=True)
@@ -587,6 +618,20 @@ class ColumnGeneration:
         tau = np.where(self.count_least > -INF, tau, np.minimum(tau, 0.0))
         self.tau = np.where(self.count_most < INF, tau, np.maximum(tau, 0.0))
         return float(h.getInfo().objective_function_value), pi, beta
+
+    def prices(self, deadline: float) -> Prices | None:
+        """The master LP's prices (`Prices`), solved again at its real unplaced costs; None if
+        it is not solved by `deadline`. Meant for a converged generation at the root."""
+        try:
+            _, pi, beta = self.solve_lp(deadline)
+        except TimeoutError:
+            return None
+        # Only the prices that are not 0: they cross between processes (second.py), and the
+        # whole of them could fill a pipe before anyone reads it.
+        position = {k: float(self.alpha[e]) for k, e in self.entity_of.items() if self.alpha[e]}
+        slot = {key: value for key, value in beta.items() if value}
+        unplaced = np.asarray(self.node_unplaced_cost, dtype=np.float64).copy()
+        return Prices(block=pi, unplaced=unplaced, position=position, slot=slot)
 
     def set_counts(self, least: np.ndarray, most: np.ndarray) -> None:
         """Bound the number of groups each counter counts (branching); -inf and inf: free."""

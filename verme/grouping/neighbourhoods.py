@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .columns import ColumnGeneration
+from .columns import ColumnGeneration, Prices
 from .heuristic import Group, Grouping, Market, block_markets, construct, improve, market_of
 from .instance import Frame, Instance, Topic
 from .model import Problem
@@ -90,9 +90,20 @@ class NeighbourhoodSearch:
     """The search over one grouping: caches of who could meet where, and the loop."""
 
     def __init__(
-        self, state: Grouping, rng: random.Random, theme_share: float = THEME_SHARE
+        self,
+        state: Grouping,
+        rng: random.Random,
+        theme_share: float = THEME_SHARE,
+        prices: Prices | None = None,
+        priced: Callable[[], Prices | None] | None = None,
     ) -> None:
         self.state = state
+        self.prices = prices
+        """The whole problem's LP prices, where known: neighbourhoods are then chosen around
+        the groups and people whose cost is furthest above them (`Prices.excess`)."""
+        self.priced = priced
+        """Asked between neighbourhoods for the prices while `prices` is None (another
+        process's LP, second.py)."""
         self.theme_share = theme_share
         """The share of neighbourhoods chosen around a theme (`choose`)."""
         self.inst = inst = state.inst
@@ -140,8 +151,12 @@ class NeighbourhoodSearch:
         seeds = [k for k in state.groups if self._movable(inst.positions[k].mentor.id)]
         if not seeds:
             return None
+        prices = self.prices
         weights = [
-            1.0 + state.groups[k].penalty / max(1, len(state.groups[k].members)) for k in seeds
+            1.0 + prices.excess(inst, k, state.groups[k])
+            if prices is not None
+            else 1.0 + state.groups[k].penalty / max(1, len(state.groups[k].members))
+            for k in seeds
         ]
         seed = rng.choices(seeds, weights=weights)[0]
         group = state.groups[seed]
@@ -187,7 +202,14 @@ class NeighbourhoodSearch:
             if wished is None:
                 continue
             unhappy.append((b, wished))
-            if theme is None:
+            if self.prices is not None:  # the block's share of the gap at the LP's prices
+                if k < 0:
+                    cost = self.prices.left_out(b)
+                else:
+                    group = state.groups[k]
+                    share = len(inst.blocks[b]) / max(1, len(group.members))
+                    cost = share * self.prices.excess(inst, k, group)
+            elif theme is None:
                 cost = inst.weights.unassigned * len(inst.blocks[b])
             else:
                 cost = sum(inst.theme_cost[i][theme] for i in inst.blocks[b])
@@ -359,6 +381,8 @@ class NeighbourhoodSearch:
         grouping searched last: `self.state`, which is no longer the one the search started
         from once `meet` has handed one over."""
         while time.monotonic() < end - 0.2:
+            if self.prices is None and self.priced is not None:
+                self.prices = self.priced()
             if meet is not None:
                 other = meet(self.state)
                 if other is not None:

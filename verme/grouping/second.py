@@ -4,13 +4,15 @@ From 150 blocks on a machine with two cores or more, `solve()` starts a second p
 whole search. It proves the bound by column generation (columns.py: the whole problem up to 600
 blocks, or 1,000 with a time limit of 60 s or more; above that region by region, regional.py) and
 sends each bound as soon as it is known, so that the bound costs the search in the first process
-no time. It then rounds the converged LPs into groupings at each of the shares in
-`ROUNDING_THRESHOLDS`, polishes the best (or the greedy's grouping, if it is better or no LP
-converged) and re-forms neighbourhoods from it (neighbourhoods.py) until its deadline, and sends
-that grouping. The first process meanwhile searches from the market model's plan; the better
-grouping wins. Region by region (up to `COUPLING_MAX_BLOCKS`), it first couples the regions' LPs
-through the online groups (coupling.py) until `COUPLING_SHARE` of its time, sends that stronger
-bound under `WHOLE`, and rounds the coupled LPs instead of the regions' own.
+no time; the whole problem's converged LP also sends its prices (`columns.Prices`), by which
+both processes' neighbourhood searches choose where to re-form. It then rounds the converged
+LPs into groupings at each of the shares in `ROUNDING_THRESHOLDS`, polishes the best (or the
+greedy's grouping, if it is better or no LP converged) and re-forms neighbourhoods from it
+(neighbourhoods.py) until its deadline, and sends that grouping. The first process meanwhile
+searches from the market model's plan; the better grouping wins. Region by region (up to
+`COUPLING_MAX_BLOCKS`), it first couples the regions' LPs through the online groups
+(coupling.py) until `COUPLING_SHARE` of its time, sends that stronger bound under `WHOLE`, and
+rounds the coupled LPs instead of the regions' own.
 
 While both search, they **exchange groupings** (`Exchange`): the second process sends its
 grouping as its search begins, and from then on each side, at most every `EXCHANGE_S` seconds
@@ -41,7 +43,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
-from .columns import ColumnGeneration
+from .columns import ColumnGeneration, Prices
 from .coupling import Coupled, Coupling
 from .heuristic import Formed, Grouping, better, construct, distinct, merged, pins_kept
 from .instance import Frame, Instance, Topic
@@ -224,6 +226,8 @@ class SecondProcess:
         """The grouping it sent last (during its search, then its final one)."""
         self.finished = False
         """The process has sent everything it will send."""
+        self.prices: Prices | None = None
+        """The whole problem's LP prices, once its column generation has converged."""
 
     @classmethod
     def start(
@@ -265,6 +269,11 @@ class SecondProcess:
 
         return Exchange(self.outbox, receive)
 
+    def priced(self) -> Prices | None:
+        """The whole problem's LP prices, if they have arrived (for `NeighbourhoodSearch`)."""
+        self.poll()
+        return self.prices
+
     def poll(self) -> None:
         """Take in whatever has arrived, without waiting."""
         try:
@@ -274,6 +283,8 @@ class SecondProcess:
                     self.finished = True
                 elif isinstance(item, Sketch):
                     self.sketch = item
+                elif isinstance(item, Prices):
+                    self.prices = item
                 else:
                     self.bounds[item.region] = item
         except (EOFError, OSError):
@@ -324,12 +335,17 @@ def _run(
     inst = Instance(problem)
     rng = random.Random(seed + 1)
     candidates: list[Grouping | None] = []
+    prices: Prices | None = None
+    outbox = Outbox(sender)
     if whole:
         generation = ColumnGeneration(inst)
         result = generation.generate(end)
         seconds = time.monotonic() - began
         sender.send(RegionBound(WHOLE, result.bound, result.converged, seconds))
         if result.converged:
+            prices = generation.prices(end)
+            if prices is not None:  # for the first process's search too, from a thread
+                outbox.offer(prices)
             candidates = [generation.rounded(share) for share in ROUNDING_THRESHOLDS]
     else:
         by_region = region_of_blocks(inst)
@@ -368,10 +384,11 @@ def _run(
                         latest[:] = [item]
             return latest[0] if latest else None
 
-        exchange = Exchange(Outbox(sender), receive)
+        exchange = Exchange(outbox, receive)
         exchange.announce(state)
-        state = NeighbourhoodSearch(state, rng).run(end, meet=exchange)
+        state = NeighbourhoodSearch(state, rng, prices=prices).run(end, meet=exchange)
         exchange.outbox.wait()
         sender.send(Sketch.of(state))
+    outbox.wait()  # the prices may be under way (no search): one writer at a time
     sender.send(None)
     sender.close()

@@ -287,7 +287,8 @@ def solve(
     else:
         report("re-forming neighbourhoods by column generation")
         meet = second.exchange() if second is not None else None
-        state = NeighbourhoodSearch(state, rng).run(search_end, meet=meet)
+        priced = second.priced if second is not None else None
+        state = NeighbourhoodSearch(state, rng, priced=priced).run(search_end, meet=meet)
     if second is not None:
         report("collecting the second process's bound and grouping")
         proved = state.penalty() <= lower + 1e-6  # nothing it sends can be better

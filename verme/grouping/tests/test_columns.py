@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections import Counter
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from bench.grouping.generate import generate
@@ -275,3 +277,29 @@ def test_a_round_adds_one_group_per_set_of_members_the_cheapest_and_new() -> Non
     assert not {id(c) for c in again} & {id(c) for c in added}
     assert len({c.blocks for c in again}) == len(again)
     assert generation.generate(time.monotonic() + 60.0).bound == 233
+
+
+def test_a_groupings_excess_at_the_lps_prices_is_its_distance_from_the_lp() -> None:
+    # Penalty = LP value + every group's excess + every unplaced block's + the prices of the
+    # capacity and slots left unused: LP duality, term by term (each >= 0 once converged).
+    p = generate(60, 1)
+    inst = Instance(p)
+    generation = ColumnGeneration(inst)
+    result = generation.generate(time.monotonic() + 10.0)
+    assert result.converged
+    prices = generation.prices(time.monotonic() + 5.0)
+    assert prices is not None
+    state = construct(inst, generation.rounded())
+    excess = [prices.excess(inst, k, group) for k, group in state.groups.items()]
+    assert min(excess) >= 0.0
+    assert max(excess) > 0.0
+    left_out = sum(prices.left_out(b) for b, k in enumerate(state.where) if k < 0)
+    used = Counter(generation.entity_of[k] for k in state.groups)
+    unused_capacity = sum(
+        (capacity - used[e]) * -float(generation.alpha[e])
+        for e, capacity in enumerate(generation.capacity)
+    )
+    taken = {(inst.positions[k].mentor.id, g.frame.slot) for k, g in state.groups.items()}
+    unused_slots = sum(-dual for key, dual in prices.slot.items() if key not in taken)
+    distance = sum(excess) + left_out + unused_capacity + unused_slots
+    assert state.penalty() - result.lp_value == pytest.approx(distance, abs=1e-6)

@@ -83,6 +83,10 @@ def test_as_a_whole_the_second_process_bounds_as_column_generation_does_here() -
     state = second.sketch.grouping(inst)
     assert state is not None
     assert validate(p, _solution(state, 0.0, 0.0)) == []
+    # The LP's prices came too, for this process's search: every group's excess is >= 0.
+    assert second.prices is not None
+    assert len(second.prices.block) == len(inst.blocks)
+    assert all(second.prices.excess(inst, k, g) >= 0.0 for k, g in state.groups.items())
 
 
 def test_the_solver_keeps_every_rule_and_the_bound_with_a_second_process() -> None:
